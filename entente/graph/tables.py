@@ -1,0 +1,143 @@
+"""Write the relations of a store as a CSV table.
+
+One row per agreement or restriction, for spreadsheets and pandas. Columns, in
+this order (:data:`RELATION_COLUMNS`):
+
+``iri``, ``kind`` (``agreement``/``restriction``), ``type``, ``status`` (concept
+keys), ``parties``, ``imposers``, ``targets`` (actor labels), ``party_codes``
+(ISO 3166-1 alpha-3 codes of every participant: parties, imposers and targets;
+a person's or organisation's is its state's), ``technologies`` (labels),
+``technology_tops`` (labels of their top concepts), ``date`` (lexical:
+``2020-10-06``, ``2021-03``...), ``negated``, ``hedged`` (``true``/``false``),
+``confidence``, ``articles`` (article ids), ``evidence`` and ``sentence`` (of
+the first mention: earliest article, then lowest sentence index).
+
+Multi-valued cells are ``;``-joined, sorted, without repeats. Unknown values are
+empty cells. Rows are sorted by date (undated last), then IRI.
+
+The file is UTF-8 without a byte-order mark, written by :mod:`csv` with its
+default dialect (``\\r\\n`` line ends, fields quoted when needed), so any text is
+kept as is, control characters included.
+
+Limits:
+    A label that itself contains ``;`` cannot be told apart from two labels.
+    Spreadsheet programs may interpret a cell starting with ``=``, ``+``, ``-``
+    or ``@`` as a formula; the values come from news text, so open the file as
+    data (import, not double-click) when that matters.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from typing import IO
+
+import pyoxigraph as ox
+
+from entente.errors import ExportError
+from entente.graph.views import RelationInfo, Snapshot, read_snapshot
+
+__all__ = ["RELATION_COLUMNS", "relation_rows", "write_relations_csv"]
+
+RELATION_COLUMNS = (
+    "iri",
+    "kind",
+    "type",
+    "status",
+    "parties",
+    "imposers",
+    "targets",
+    "party_codes",
+    "technologies",
+    "technology_tops",
+    "date",
+    "negated",
+    "hedged",
+    "confidence",
+    "articles",
+    "evidence",
+    "sentence",
+)
+
+
+def relation_rows(store: ox.Store) -> list[dict[str, str]]:
+    """The rows of the relations table, as dicts keyed by :data:`RELATION_COLUMNS`.
+
+    Args:
+        store: A pyoxigraph store laid out as in ``docs/model.md``; only read.
+    """
+    snap = read_snapshot(store)
+    return [_row(snap, rel) for rel in snap.relations]
+
+
+def write_relations_csv(store: ox.Store, path_or_file: str | os.PathLike[str] | IO[bytes]) -> int:
+    """Write one CSV row per agreement or restriction (see the module docstring).
+
+    Args:
+        store: A pyoxigraph store laid out as in ``docs/model.md``; only read.
+        path_or_file: File name, or a binary file object opened for writing. A
+            file name is written in place; :func:`entente.graph.export.export`
+            writes atomically.
+
+    Returns:
+        The number of rows written, header excluded.
+
+    Raises:
+        ExportError: The file cannot be written.
+    """
+    rows = relation_rows(store)
+    try:
+        if hasattr(path_or_file, "write"):
+            _write(rows, path_or_file)
+        else:
+            with open(path_or_file, "wb") as file:
+                _write(rows, file)
+    except OSError as exc:
+        raise ExportError(f"cannot write CSV to {path_or_file}: {exc}") from exc
+    return len(rows)
+
+
+class _Utf8Writer:
+    """What :mod:`csv` writes to: encodes each line onto a binary file."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    def write(self, text: str) -> int:
+        # surrogatepass: a lone surrogate from a badly decoded source must not
+        # abort the export halfway.
+        return self._file.write(text.encode("utf-8", "surrogatepass"))
+
+
+def _write(rows: list[dict[str, str]], file: IO[bytes]) -> None:
+    writer = csv.DictWriter(_Utf8Writer(file), fieldnames=RELATION_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _joined(values: Iterable[str | None]) -> str:
+    return ";".join(sorted({v for v in values if v}))
+
+
+def _row(snap: Snapshot, rel: RelationInfo) -> dict[str, str]:
+    codes = (snap.actors[a].code for a in rel.participants if a in snap.actors)
+    return {
+        "iri": rel.iri,
+        "kind": rel.kind,
+        "type": rel.type,
+        "status": rel.status,
+        "parties": _joined(snap.actor_label(a) for a in rel.parties),
+        "imposers": _joined(snap.actor_label(a) for a in rel.imposers),
+        "targets": _joined(snap.actor_label(a) for a in rel.targets),
+        "party_codes": _joined(codes),
+        "technologies": _joined(snap.concept_label(t) for t in rel.technologies),
+        "technology_tops": _joined(snap.top_label(t) for t in rel.technologies),
+        "date": rel.date or "",
+        "negated": "true" if rel.negated else "false",
+        "hedged": "true" if rel.hedged else "false",
+        "confidence": "" if rel.confidence is None else repr(rel.confidence),
+        "articles": ";".join(rel.articles),
+        "evidence": rel.evidence or "",
+        "sentence": rel.sentence or "",
+    }
