@@ -1,0 +1,318 @@
+"""The entente RDF store: a thin layer over :class:`pyoxigraph.Store`.
+
+Layout of the dataset (see ``docs/model.md``):
+
+* one named graph per article, named by the article IRI, holding its metadata,
+  relations and evidence;
+* ``entr:graph/actors``: the description of every actor, shared by all articles;
+* ``entr:graph/ontology``: the vocabulary (``ent.ttl``, ``types.ttl``,
+  ``technologies.ttl``) plus one bookkeeping triple
+  ``entr:graph/ontology dcterms:hasVersion "sha256:<hex>"`` with the digest of
+  those files, so the vocabulary is reloaded only when the files change.
+
+Atomicity: :meth:`GraphStore.replace_article` sends *one* SPARQL update,
+``DROP SILENT GRAPH <article> ; INSERT DATA { GRAPH <article> {...} GRAPH
+<actors> {...} }``. Oxigraph runs a whole update request in a single
+transaction (a failing later operation rolls back the earlier ones; readers see
+the old or the new graph, never an empty or half-written one). ``Store.extend``
+is transactional too, but it only adds: clearing the graph first would be a
+second transaction, and a crash or a concurrent reader in between would see
+the article missing. The update text is built from terms serialised by
+pyoxigraph itself (``str(term)``, N-Triples syntax with escaping), never by
+formatting raw text, so a title such as ``"} ; DROP ALL ; #`` stays a literal.
+
+Concurrency: RocksDB allows one read-write process per directory; a second one
+gets :class:`~entente.errors.StoreLockedError`. Readers that must not wait can
+use ``GraphStore.open(path, read_only=True)`` (pyoxigraph warns that reading while
+another process writes is undefined behaviour, so use it on a quiet store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from entente.errors import OntologyError, StoreError, StoreLockedError
+from entente.graph.iris import ACTORS_GRAPH, DCTERMS, ONTOLOGY_GRAPH, article_iri
+from entente.graph.rdf import extraction_quads
+from entente.records import Extraction
+
+__all__ = ["ONTOLOGY_FILES", "GraphStore", "ontology_digest"]
+
+ONTOLOGY_FILES = ("ent.ttl", "types.ttl", "technologies.ttl")
+"""The vocabulary files loaded into ``entr:graph/ontology``, in this order."""
+
+_VERSION = DCTERMS["hasVersion"]
+_ARTICLE_IDS = """
+SELECT ?id WHERE {
+  GRAPH ?g { ?g a <https://w3id.org/entente/ns#Article> ;
+                <http://purl.org/dc/terms/identifier> ?id }
+} ORDER BY ?id
+"""
+
+
+def _ontology_paths() -> list[Path]:
+    from entente import ontology  # imported late: only writers need the vocabulary
+
+    names = getattr(ontology, "VOCABULARY", ONTOLOGY_FILES)
+    paths = [Path(ontology.path(name)) for name in names]  # raises OntologyError
+    for file in paths:
+        if not file.is_file():
+            raise OntologyError(f"{file}: vocabulary file is missing; reinstall entente")
+    return paths
+
+
+def ontology_digest(paths: Iterable[Path]) -> str:
+    """``sha256:<hex>`` digest of the vocabulary files (names and contents)."""
+    digest = hashlib.sha256()
+    for file in paths:
+        digest.update(file.name.encode("utf-8") + b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def _triples_text(quads: Iterable[ox.Quad]) -> str:
+    # str() of pyoxigraph terms is their N-Triples form, which SPARQL accepts verbatim.
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+def _insert_data(graphs: dict[ox.NamedNode, list[ox.Quad]]) -> str:
+    blocks = [f"GRAPH {g} {{\n{_triples_text(q)}\n}}" for g, q in graphs.items() if q]
+    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""
+
+
+class GraphStore:
+    """An entente dataset stored in Oxigraph (on disk, or in memory for tests).
+
+    Use :meth:`open` rather than the constructor, preferably as a context manager::
+
+        with GraphStore.open("graph.oxigraph") as store:
+            store.replace_article(extraction)
+
+    Limits:
+        * The actors graph only grows: removing or re-ingesting an article does not
+          retract an actor's description, and a changed label or role is added next
+          to the old one.
+        * One process may write a store directory at a time.
+    """
+
+    def __init__(self, store: ox.Store, *, path: Path | None, read_only: bool) -> None:
+        """Wrap an open pyoxigraph store; prefer :meth:`open`."""
+        self._store: ox.Store | None = store
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        ontology: bool = True,
+    ) -> GraphStore:
+        """Open (creating if needed) a store.
+
+        Args:
+            path: Store directory, created with its parents if missing; ``None`` for a
+                temporary in-memory store.
+            read_only: Open an existing on-disk store without taking the writer lock.
+                Nothing is created or loaded, and writes raise :class:`StoreError`.
+            ontology: Load (or refresh) the vocabulary into ``entr:graph/ontology``
+                when opening for writing. Only tests should turn this off.
+
+        Raises:
+            StoreLockedError: Another process has the directory open for writing.
+            StoreError: The path is a file, the store is corrupt or unreadable, or a
+                read-only store does not exist.
+            OntologyError: The vocabulary files are missing or invalid.
+        """
+        if path is None:
+            if read_only:
+                raise StoreError("a read-only store needs a directory")
+            store = cls(ox.Store(), path=None, read_only=False)
+        else:
+            directory = Path(path)
+            if directory.exists() and not directory.is_dir():
+                raise StoreError(f"store {directory} is not a directory")
+            if read_only:
+                if not (directory / "CURRENT").is_file():
+                    raise StoreError(f"no entente store in {directory}")
+            else:
+                try:
+                    directory.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise StoreError(f"cannot create store {directory}: {error}") from error
+            store = cls(_open_oxigraph(directory, read_only), path=directory, read_only=read_only)
+        if ontology and not read_only:
+            try:
+                store.load_ontology()
+            except BaseException:
+                store.close()
+                raise
+        return store
+
+    # -- plumbing -----------------------------------------------------------------
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store` (for exporters: read it, do not write).
+
+        Raises:
+            StoreError: If the store was closed.
+        """
+        if self._store is None:
+            raise StoreError(f"store {self._name} is closed")
+        return self._store
+
+    @property
+    def _name(self) -> str:
+        return str(self.path) if self.path is not None else "<memory>"
+
+    def _writable(self) -> ox.Store:
+        store = self.oxigraph
+        if self.read_only:
+            raise StoreError(f"store {self._name} is open read-only")
+        return store
+
+    def _update(self, sparql: str) -> None:
+        try:
+            self._writable().update(sparql)
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"cannot write to store {self._name}: {error}") from error
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Flush and release the store (and its directory lock). Safe to call twice.
+
+        The lock is released when the last reference to the pyoxigraph store goes
+        away, so do not keep :attr:`oxigraph` beyond the ``with`` block.
+        """
+        store, self._store = self._store, None
+        if store is not None and not self.read_only and self.path is not None:
+            try:
+                store.flush()
+            except OSError as error:
+                raise StoreError(f"cannot flush store {self._name}: {error}") from error
+        del store
+
+    def flush(self) -> None:
+        """Make sure every committed write is on disk."""
+        if self.path is None or self.read_only:
+            return
+        try:
+            self.oxigraph.flush()
+        except OSError as error:
+            raise StoreError(f"cannot flush store {self._name}: {error}") from error
+
+    def optimize(self) -> None:
+        """Compact the database (useful after a large ingest)."""
+        try:
+            self._writable().optimize()
+        except OSError as error:
+            raise StoreError(f"cannot optimize store {self._name}: {error}") from error
+
+    def __len__(self) -> int:
+        """Number of quads in all graphs (a full count: not free on big stores)."""
+        return len(self.oxigraph)
+
+    # -- vocabulary -----------------------------------------------------------------
+
+    def ontology_version(self) -> str | None:
+        """The ``sha256:`` digest of the vocabulary loaded in the store, if any."""
+        for quad in self.oxigraph.quads_for_pattern(ONTOLOGY_GRAPH, _VERSION, None, ONTOLOGY_GRAPH):
+            return quad.object.value
+        return None
+
+    def load_ontology(self, *, force: bool = False) -> bool:
+        """Load the vocabulary into ``entr:graph/ontology`` unless it is up to date.
+
+        The graph is replaced in one transaction, together with its digest triple.
+
+        Returns:
+            Whether the graph was (re)loaded.
+
+        Raises:
+            OntologyError: A vocabulary file is missing or is not valid Turtle.
+            StoreError: The store is read-only or cannot be written.
+        """
+        paths = _ontology_paths()
+        digest = ontology_digest(paths)
+        if not force and self.ontology_version() == digest:
+            return False
+        quads: list[ox.Quad] = []
+        for file in paths:
+            try:
+                parsed = ox.parse(path=file, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+                quads.extend(
+                    ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in parsed
+                )
+            except (SyntaxError, ValueError) as error:
+                raise OntologyError(f"{file}: {error}") from error
+        quads.append(ox.Quad(ONTOLOGY_GRAPH, _VERSION, ox.Literal(digest), ONTOLOGY_GRAPH))
+        insert = _insert_data({ONTOLOGY_GRAPH: quads})
+        self._update(f"DROP SILENT GRAPH {ONTOLOGY_GRAPH} ;\n{insert}")
+        return True
+
+    # -- articles -------------------------------------------------------------------
+
+    def replace_article(self, extraction: Extraction) -> None:
+        """Store an extraction, replacing whatever the store held for that article.
+
+        In one transaction: the article's named graph is dropped and refilled, and
+        the actors are added to ``entr:graph/actors`` (adding a quad that is already
+        there changes nothing, so re-ingesting the same extraction is a no-op).
+
+        Raises:
+            ValueError: If the extraction cannot be mapped (see
+                :func:`entente.graph.rdf.extraction_quads`).
+            StoreError: If the store is read-only, closed or cannot be written.
+        """
+        article_quads, actor_quads = extraction_quads(extraction)
+        graph = article_iri(extraction.article.id)
+        insert = _insert_data({graph: article_quads, ACTORS_GRAPH: actor_quads})
+        self._update(f"DROP SILENT GRAPH {graph} ;\n{insert}")
+
+    def remove_article(self, article_id: str) -> bool:
+        """Drop an article's named graph (its actors stay). Returns whether it existed."""
+        graph = article_iri(article_id)
+        existed = self.oxigraph.contains_named_graph(graph)
+        self._update(f"DROP SILENT GRAPH {graph}")
+        return existed
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether the store holds an article with this id."""
+        return self.oxigraph.contains_named_graph(article_iri(article_id))
+
+    def article_ids(self) -> list[str]:
+        """The ids of all stored articles, sorted."""
+        return [solution["id"].value for solution in self.oxigraph.query(_ARTICLE_IDS)]
+
+
+def _open_oxigraph(directory: Path, read_only: bool) -> ox.Store:
+    try:
+        if read_only:
+            return ox.Store.read_only(str(directory))
+        return ox.Store(str(directory))
+    except OSError as error:
+        if "lock" in str(error).lower():
+            raise StoreLockedError(
+                f"store {directory} is in use by another process; close it and retry"
+            ) from error
+        raise StoreError(f"cannot open store {directory}: {error}") from error
+    except RuntimeError as error:  # RocksDB reports corruption as RuntimeError
+        raise StoreError(f"cannot open store {directory}: {error}") from error
