@@ -59,6 +59,12 @@ PREFIXES: dict[str, str] = {
     "rdfs": RDFS.iri,
     "owl": OWL.iri,
     "xsd": XSD.iri,
+    # shortcuts for resources: "/" is not allowed inside a prefixed name, so
+    # entr:state/IND must be written state:IND (or entr:state\\/IND, or in full)
+    "state": ENTR.iri + "state/",
+    "person": ENTR.iri + "person/",
+    "organization": ENTR.iri + "organization/",
+    "tech": ENTR.iri + "technology/",
 }
 """Prefixes every query may use without declaring them."""
 

@@ -86,9 +86,23 @@ def _rows(result) -> list[dict[str, str | None]]:
 
 
 def test_prefixes_are_predeclared(store) -> None:
-    assert set(PREFIXES) == {"ent", "entr", "prov", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd"}
+    assert set(PREFIXES) >= {"ent", "entr", "prov", "skos", "dcterms", "rdf", "rdfs", "owl", "xsd"}
     result = run_query(store, "SELECT ?a WHERE { ?a a ent:Restriction }")
     assert len(result) == 1
+
+
+def test_resource_shortcut_prefixes(store) -> None:
+    """entr:state/IND is not a valid prefixed name; state:IND is, and means the same IRI."""
+    assert PREFIXES["state"] == PREFIXES["entr"] + "state/"
+    assert PREFIXES["tech"] == PREFIXES["entr"] + "technology/"
+    short = run_query(store, "SELECT ?code WHERE { state:IND ent:countryCode ?code }")
+    assert [r["code"].value for r in short.records()] == ["IND"]
+    bound = run_query(
+        store, "SELECT ?s ?code WHERE { ?s ent:countryCode ?code }", bindings={"s": "state:IND"}
+    )
+    assert [r["code"].value for r in bound.records()] == ["IND"]
+    with pytest.raises(QueryError):
+        run_query(store, "SELECT ?code WHERE { entr:state/IND ent:countryCode ?code }")
 
 
 def test_query_declarations_win_and_base_works(store) -> None:
@@ -104,7 +118,7 @@ def test_query_declarations_win_and_base_works(store) -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("entr:state/IND", ox.NamedNode(ENTR + "state/IND")),
+        ("state:IND", ox.NamedNode(ENTR + "state/IND")),
         ("<https://example.com/x>", ox.NamedNode("https://example.com/x")),
         ("India", ox.Literal("India")),
         ("nope:x", ox.Literal("nope:x")),
@@ -121,8 +135,8 @@ def test_to_term(value, expected) -> None:
 
 def test_bindings_select_rows_and_keep_text_out_of_the_query(store) -> None:
     sparql = "SELECT ?state ?code WHERE { ?state ent:countryCode ?code }"
-    result = run_query(store, sparql, bindings={"?state": "entr:state/JPN"})
-    assert _rows(result) == [{"state": "entr:state/JPN", "code": "JPN"}]
+    result = run_query(store, sparql, bindings={"?state": "state:JPN"})
+    assert _rows(result) == [{"state": "state:JPN", "code": "JPN"}]
     evil = 'JPN" } UNION { ?state ?p ?code } #'
     assert len(run_query(store, sparql, bindings={"code": evil})) == 0
     assert len(run_query(store, sparql, bindings={"code": None})) == 5
@@ -208,7 +222,7 @@ def test_xml_format(store) -> None:
 def test_table_format_shortens_and_does_not_interpret_markup(store) -> None:
     table = format_result(run_query(store, SELECT), "table")
     assert isinstance(table, str)
-    assert "entr:state/IND" in table and "IND" in table and "state" in table
+    assert "state:IND" in table and "IND" in table and "state" in table
     markup = run_query(store, "SELECT ?x WHERE { BIND('[bold]b[/bold]' AS ?x) }")
     assert "[bold]b[/bold]" in format_result(markup, "table")
     assert format_result(run_query(store, "ASK {}"), "table").strip() == "true"
@@ -232,7 +246,7 @@ def test_graph_formats_parse_back(store, fmt: str, rdf_format: ox.RdfFormat) -> 
 def test_describe_and_graph_table(store) -> None:
     result = run_query(store, "DESCRIBE ?s WHERE { ?s ent:countryCode 'CHN' }")
     assert result.kind == "graph" and len(result) > 0
-    assert "entr:state/CHN" in format_result(result, "table")
+    assert "state:CHN" in format_result(result, "table")
 
 
 @pytest.mark.parametrize(
@@ -251,7 +265,7 @@ def test_write_result_to_text_and_binary_streams(store) -> None:
     write_result(result, "csv", text)
     write_result(result, "table", binary)
     assert text.getvalue().startswith("state,code")
-    assert b"entr:state/AUS" in binary.getvalue()
+    assert b"state:AUS" in binary.getvalue()
 
 
 # -- example library -------------------------------------------------------------------
@@ -311,54 +325,54 @@ def test_all_restrictions(store) -> None:
 
 
 def test_partners_of_state(store) -> None:
-    rows = _example(store, "partners-of-state", state="entr:state/IND")
+    rows = _example(store, "partners-of-state", state="state:IND")
     partners = {r["partner"]: r["agreements"] for r in rows}
     # the negated IND-CHN talks do not make China a partner
-    assert partners == {"entr:state/JPN": "2", "entr:state/USA": "1", "entr:state/AUS": "1"}
-    assert rows[0]["partner"] == "entr:state/JPN" and rows[0]["state"] == "entr:state/IND"
+    assert partners == {"state:JPN": "2", "state:USA": "1", "state:AUS": "1"}
+    assert rows[0]["partner"] == "state:JPN" and rows[0]["state"] == "state:IND"
 
 
 def test_restrictions_against_state(store) -> None:
-    rows = _example(store, "restrictions-against-state", state="entr:state/CHN")
+    rows = _example(store, "restrictions-against-state", state="state:CHN")
     assert [(r["state"], r["imposers"], r["type"]) for r in rows] == [
-        ("entr:state/CHN", "Japan", "entr:restriction-type/opposition")
+        ("state:CHN", "Japan", "entr:restriction-type/opposition")
     ]
-    assert _example(store, "restrictions-against-state", state="entr:state/JPN") == []
+    assert _example(store, "restrictions-against-state", state="state:JPN") == []
 
 
 def test_technologies_per_pair(store) -> None:
     rows = _example(
-        store, "technologies-per-pair", state="entr:state/JPN", partner="entr:state/IND"
+        store, "technologies-per-pair", state="state:JPN", partner="state:IND"
     )
     assert {r["technology"] for r in rows} == {
-        "entr:technology/5g",
-        "entr:technology/semiconductors",
+        "tech:5g",
+        "tech:semiconductors",
     }
     unbound = _example(store, "technologies-per-pair")
     assert {(r["state"], r["partner"]) for r in unbound} >= {
-        ("entr:state/IND", "entr:state/JPN"),
-        ("entr:state/JPN", "entr:state/IND"),
+        ("state:IND", "state:JPN"),
+        ("state:JPN", "state:IND"),
     }
 
 
 def test_timeline_of_pair(store) -> None:
-    rows = _example(store, "timeline-of-pair", state="entr:state/JPN", partner="entr:state/IND")
+    rows = _example(store, "timeline-of-pair", state="state:JPN", partner="state:IND")
     assert [(r["date"], r["kind"], r["type"]) for r in rows] == [
         ("2020-10-07", "agreement", "entr:agreement-type/cooperation"),
         ("2021-03", "agreement", "entr:agreement-type/partnership"),
     ]
     assert rows[1]["evidence"].startswith("India and Japan signed")
-    china = _example(store, "timeline-of-pair", state="entr:state/CHN", partner="entr:state/JPN")
+    china = _example(store, "timeline-of-pair", state="state:CHN", partner="state:JPN")
     assert [(r["kind"], r["type"]) for r in china] == [
         ("restriction", "entr:restriction-type/opposition")
     ]
 
 
 def test_agreements_by_technology(store) -> None:
-    rows = _example(store, "agreements-by-technology", technology="entr:technology/semiconductors")
+    rows = _example(store, "agreements-by-technology", technology="tech:semiconductors")
     assert [r["type"] for r in rows] == ["entr:agreement-type/partnership"]
     if HAVE_ONTOLOGY:  # 5G is narrower than telecommunications only in the loaded scheme
         broader = _example(
-            store, "agreements-by-technology", technology="entr:technology/telecommunications"
+            store, "agreements-by-technology", technology="tech:telecommunications"
         )
         assert [r["type"] for r in broader] == ["entr:agreement-type/cooperation"]

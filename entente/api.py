@@ -1,0 +1,146 @@
+"""The Python API: :class:`KnowledgeGraph`, the same operations as the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from entente.errors import InputError
+from entente.pipeline import IngestSummary, ingest, ingest_articles
+from entente.records import Article, Extraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from entente.graph.export import ExportSummary
+    from entente.graph.query import QueryResult
+    from entente.graph.store import GraphStore
+    from entente.graph.validate import ValidationReport
+
+__all__ = ["KnowledgeGraph"]
+
+
+class KnowledgeGraph:
+    """A knowledge graph of agreements and restrictions, in an Oxigraph store.
+
+    ::
+
+        with KnowledgeGraph("entente-store") as kg:
+            kg.ingest("data/samples")
+            for row in kg.example("partners-of-state", state="entr:state/IND"):
+                print(row["partnerLabel"])
+            kg.export("gexf", "graph.gexf")
+
+    Args:
+        store: Store directory (created if missing), or ``None`` for a temporary
+            in-memory graph.
+        model: Optional installed spaCy model whose entities complement the rules.
+        read_only: Open an existing store for reading only (no writer lock taken).
+
+    Raises:
+        StoreLockedError: Another process is writing to the store.
+    """
+
+    def __init__(
+        self,
+        store: str | os.PathLike[str] | None = None,
+        *,
+        model: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        from entente.graph.store import GraphStore
+
+        self.path = Path(store) if store is not None else None
+        self.model = model
+        self.store: GraphStore = GraphStore.open(self.path, read_only=read_only)
+        self._nlp: Language | None = None
+
+    # -- life cycle
+    def close(self) -> None:
+        """Flush and release the store (and its writer lock)."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def nlp(self) -> Language:
+        """The extraction pipeline, built on first use."""
+        if self._nlp is None:
+            from entente.extract import build_pipeline
+
+            self._nlp = build_pipeline(self.model)
+        return self._nlp
+
+    # -- writing
+    def ingest(
+        self,
+        *sources: str | os.PathLike[str],
+        batch_size: int = 16,
+        on_article: Callable[[Extraction], None] | None = None,
+        on_error: Callable[[InputError], None] | None = None,
+    ) -> IngestSummary:
+        """Load and ingest files, directories or ``-`` (JSONL on stdin)."""
+        return ingest(
+            sources,
+            self.store,
+            nlp=self.nlp,
+            batch_size=batch_size,
+            on_article=on_article,
+            on_error=on_error,
+        )
+
+    def add(self, articles: Iterable[Article], *, batch_size: int = 16) -> IngestSummary:
+        """Ingest :class:`~entente.records.Article` records built in Python."""
+        return ingest_articles(articles, self.store, nlp=self.nlp, batch_size=batch_size)
+
+    # -- reading
+    def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run a read-only SPARQL query; the usual prefixes need not be declared."""
+        from entente.graph.query import run_query
+
+        return run_query(self.store, sparql, bindings=bindings)
+
+    def example(self, name: str, **bindings: Any) -> QueryResult:
+        """Run a named example query (see :meth:`examples`) with optional bindings."""
+        from entente.graph.query import load_example
+
+        return self.query(load_example(name), bindings=bindings or None)
+
+    @staticmethod
+    def examples() -> list[tuple[str, str]]:
+        """Names and descriptions of the example queries."""
+        from entente.graph.query import list_examples
+
+        return list_examples()
+
+    def stats(self) -> dict[str, int]:
+        """Counts of articles, relations, actors, technologies and triples."""
+        from entente.graph.stats import graph_stats
+
+        return graph_stats(self.store)
+
+    def validate(self) -> ValidationReport:
+        """Check the graph against entente's SHACL shapes."""
+        from entente.graph.validate import validate_store
+
+        return validate_store(self.store.oxigraph)
+
+    def export(
+        self, fmt: str, output: str | os.PathLike[str], *, view: str = "actors"
+    ) -> ExportSummary:
+        """Write the graph as gexf, graphml, csv, turtle, nquads, trig, ntriples or jsonld."""
+        from entente.graph.export import export
+
+        return export(self.store.oxigraph, fmt, output, view=view)

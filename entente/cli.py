@@ -1,0 +1,262 @@
+"""The ``entente`` command line: a thin Typer layer over :class:`~entente.KnowledgeGraph`.
+
+Results go to standard output so they pipe; progress, summaries and errors go to
+standard error. Usage errors exit with status 2, failures with status 1 and one
+clear line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from entente import __version__
+from entente.errors import EntenteError, InputError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="entente",
+    help="Knowledge graphs of technology agreements and restrictions from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+StoreOption = Annotated[
+    Path,
+    typer.Option(
+        "--store",
+        "-s",
+        envvar="ENTENTE_STORE",
+        help="Store directory (an embedded Oxigraph database).",
+        file_okay=False,
+    ),
+]
+DEFAULT_STORE = Path("entente-store")
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _open(store: Path, *, read_only: bool, model: str | None = None):  # noqa: ANN202
+    from entente.api import KnowledgeGraph
+
+    if read_only and not store.exists():
+        _fail(f"no store at {store}; build one with `entente ingest SOURCE --store {store}`")
+    try:
+        return KnowledgeGraph(store, model=model, read_only=read_only)
+    except EntenteError as error:
+        _fail(str(error))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"entente {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Build, query and export a knowledge graph of who agreed what with whom."""
+
+
+@app.command("ingest")
+def ingest_command(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, directories (recursive) or - for JSON Lines on stdin."),
+    ],
+    store: StoreOption = DEFAULT_STORE,
+    model: Annotated[
+        str | None,
+        typer.Option(help="An installed spaCy model whose entities complement the rules."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per spaCy batch.")] = 16,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract agreements and restrictions from articles into the store.
+
+    Each article is committed on its own; re-ingesting an article replaces its facts.
+    Records that cannot be read are reported and skipped.
+    """
+    kg = _open(store, read_only=False, model=model)
+
+    def on_error(error: InputError) -> None:
+        err.print(f"[yellow]skipped:[/] {error}", soft_wrap=True, markup=False)
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    try:
+        with kg, progress:
+            task = progress.add_task("ingesting", total=None)
+            summary = kg.ingest(
+                *sources,
+                batch_size=batch_size,
+                on_article=lambda _extraction: progress.advance(task),
+                on_error=on_error,
+            )
+    except EntenteError as error:
+        _fail(str(error))
+    err.print(
+        f"{summary.articles} articles, {summary.agreements} agreements, "
+        f"{summary.restrictions} restrictions, {summary.triples} triples in {store}, "
+        f"{len(summary.errors)} errors ({summary.seconds:.1f} s)"
+    )
+    if summary.articles == 0 and summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str | None,
+        typer.Argument(help="A SPARQL query, or the path of a file holding one."),
+    ] = None,
+    store: StoreOption = DEFAULT_STORE,
+    example: Annotated[
+        str | None, typer.Option("--example", "-e", help="Run a named example query.")
+    ] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the example queries.")] = False,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bind",
+            "-b",
+            help="Bind a variable: NAME=VALUE, VALUE an IRI <...>, a prefixed name "
+            "(entr:state/IND) or a literal.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table, csv, tsv or json (CONSTRUCT: turtle, ntriples)."
+        ),
+    ] = "table",
+) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    The prefixes ent, entr, prov, skos, dcterms, rdf, rdfs, owl and xsd are declared.
+    """
+    from entente.graph.query import list_examples, load_example, write_result
+
+    if list_:
+        for name, description in list_examples():
+            print(f"{name:28} {description}")
+        return
+    try:
+        if example and query:
+            raise typer.BadParameter("give a query or --example, not both")
+        if example:
+            sparql = load_example(example)
+        elif query is None:
+            raise typer.BadParameter("give a query, a query file, or --example NAME")
+        elif query != "-" and len(query) < 4096 and Path(query).is_file():
+            sparql = Path(query).read_text(encoding="utf-8")
+        elif query == "-":
+            sparql = sys.stdin.read()
+        else:
+            sparql = query
+        bindings = dict(_binding(item) for item in bind or ())
+    except EntenteError as error:
+        _fail(str(error))
+    kg = _open(store, read_only=True)
+    with kg:
+        try:
+            result = kg.query(sparql, bindings=bindings or None)
+            write_result(result, fmt, sys.stdout.buffer if fmt != "table" else sys.stdout)
+        except EntenteError as error:
+            _fail(str(error))
+    sys.stdout.flush()
+
+
+def _binding(item: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep or not name.strip():
+        raise typer.BadParameter(f"--bind takes NAME=VALUE, not {item!r}")
+    return name.strip().lstrip("?$"), value
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="gexf, graphml, csv, turtle, nquads, trig, ntriples or jsonld."
+        ),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout.")],
+    store: StoreOption = DEFAULT_STORE,
+    view: Annotated[
+        str,
+        typer.Option(help="For gexf/graphml: actors (actor network) or full (tripartite)."),
+    ] = "actors",
+) -> None:
+    """Export the graph for Gephi (GEXF 1.3, GraphML), spreadsheets (CSV) or RDF tools."""
+    kg = _open(store, read_only=True)
+    with kg:
+        try:
+            summary = kg.export(fmt, output, view=view)
+        except EntenteError as error:
+            _fail(str(error))
+    if output != "-":
+        err.print(f"wrote {output}: {summary}")
+
+
+@app.command("stats")
+def stats_command(store: StoreOption = DEFAULT_STORE) -> None:
+    """Count articles, agreements, restrictions, actors, technologies and triples."""
+    kg = _open(store, read_only=True)
+    with kg:
+        try:
+            counts = kg.stats()
+        except EntenteError as error:
+            _fail(str(error))
+    width = max(map(len, counts))
+    for name, count in counts.items():
+        print(f"{name:{width}}  {count}")
+
+
+@app.command("validate")
+def validate_command(store: StoreOption = DEFAULT_STORE) -> None:
+    """Check the graph against entente's SHACL shapes (exit 1 when it does not conform)."""
+    kg = _open(store, read_only=True)
+    with kg:
+        try:
+            report = kg.validate()
+        except EntenteError as error:
+            _fail(str(error))
+    if report.conforms:
+        print("conforms: the graph satisfies every SHACL shape")
+        return
+    print(report.text)
+    _fail(f"{len(report.violations)} SHACL violations")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

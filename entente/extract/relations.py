@@ -1,0 +1,483 @@
+"""Agreements and restrictions assembled from triggers, actors and technologies.
+
+The finder works on the output of the gazetteer (``doc.ents`` labelled STATE,
+PERSON or ORG whose ``kb_id_`` is a canonical actor id) and of the technology
+recogniser (``doc.spans["entente_technologies"]``). It needs no statistical
+model: it reads the sentence as a sequence of clauses.
+
+For each sentence:
+
+1. Trigger phrases (``data/triggers.jsonl``) and cues (``data/cues.jsonl``) are
+   matched on lower-cased tokens, so inflections and capitals do not matter.
+2. The sentence is cut into clauses at boundary cues (";", "while", "but", ", and"
+   before a new subject...).
+3. In each clause, consecutive triggers of the same kind form one *event*: its
+   type comes from the first noun trigger ("pact" -> formal_agreement), its status
+   from the first verb trigger ("had inked" -> signed).
+4. Actors are assigned by position: an agreement's parties are the actors of its
+   stretch of the clause; a restriction's imposers stand before its trigger and
+   its targets after it (swapped for a passive "was banned by").
+5. A clause without enough actors borrows them: from a group reference ("the two
+   countries", "both sides") to the last group of actors seen, or from the
+   subject of the previous clause ("India, Japan snub China; set to collaborate").
+6. Negation and hedging cues shortly before the triggers set ``negated`` and
+   ``hedged``; "will"/"to" before sign/ratify make the status ``proposed``.
+7. Events describing the same relation within the article (same kind and type,
+   one party set within the other, compatible technologies) are merged into one
+   relation with several mentions.
+
+Limits: the rules see token order, not syntax, so long sentences that pack
+several unrelated events into one clause can mix their actors; each relation
+keeps its evidence sentence and the rule that produced it for checking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from entente.extract.dates import find_dates
+from entente.extract.lexicon import (
+    Trigger,
+    inflections,
+    load_cues,
+    load_triggers,
+    token_patterns,
+)
+from entente.extract.technologies import SPANS_KEY as TECH_KEY
+from entente.records import Actor, Mention, Relation
+
+__all__ = ["ACTOR_LABELS", "RelationFinder"]
+
+ACTOR_LABELS = frozenset({"STATE", "PERSON", "ORG"})
+_BE = frozenset({"is", "was", "were", "are", "been", "be", "being", "has", "have", "had"})
+_DEFAULT_STATUS = {"agreement": "agreed", "restriction": "in_force"}
+_FORWARD_STATUSES = frozenset({"signed", "ratified", "in_force"})
+
+
+@dataclass
+class _Trig:
+    trigger: Trigger
+    start: int
+    end: int
+
+
+@dataclass
+class _Event:
+    kind: str
+    triggers: list[_Trig] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.triggers[0].start
+
+    @property
+    def end(self) -> int:
+        return self.triggers[-1].end
+
+
+@dataclass
+class _Context:
+    """What earlier sentences of the article leave for later ones to refer to."""
+
+    last_group: tuple[str, ...] = ()
+
+
+class RelationFinder:
+    """Finds agreements and restrictions and stores them in ``doc._.entente_relations``.
+
+    The article's id and date are read from ``doc.user_data["entente_article_id"]``
+    and ``doc.user_data["entente_article_date"]`` when the caller sets them; the
+    relation's date is the first date written in its sentence, else the article's.
+
+    Args:
+        nlp: The pipeline, for its vocabulary.
+        name: Component name.
+        actor_lookup: Returns the :class:`Actor` for a canonical id, or ``None``;
+            used to tell whether a state named just before a person is only the
+            person's affiliation ("Japan's Prime Minister Suga").
+        min_confidence: Relations below this confidence are dropped.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "entente_relations",
+        *,
+        actor_lookup: Callable[[str], Actor | None] | None = None,
+        min_confidence: float = 0.3,
+    ) -> None:
+        self.name = name
+        self.actor_lookup = actor_lookup or (lambda _id: None)
+        self.min_confidence = min_confidence
+        self.triggers = {t.id: t for t in load_triggers()}
+        self.agree_forms = frozenset(
+            form
+            for phrase in self.triggers["agree"].phrases
+            if len(phrase) == 1
+            for form in inflections(phrase[0])
+        )
+        self.trigger_matcher = Matcher(nlp.vocab)
+        for trigger in self.triggers.values():
+            self.trigger_matcher.add(trigger.id, [token_patterns(p) for p in trigger.phrases])
+        self.cue_kind: dict[str, str] = {}
+        self.cue_matcher = Matcher(nlp.vocab)
+        for cue in load_cues():
+            self.cue_kind[cue.id] = cue.cue
+            self.cue_matcher.add(cue.id, [token_patterns(p) for p in cue.phrases])
+
+    # ----------------------------------------------------------------- compute
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def set_annotations(self, doc: Doc, relations: list[Relation]) -> None:
+        doc._.entente_relations = relations
+
+    def match(self, doc: Doc) -> list[Relation]:
+        """Every relation in ``doc``, merged per article."""
+        strings = doc.vocab.strings
+        trig_spans = filter_spans(
+            [Span(doc, s, e, label=m) for m, s, e in self.trigger_matcher(doc)]
+        )
+        cues: dict[str, list[Span]] = {}
+        for match_id, start, end in self.cue_matcher(doc):
+            cues.setdefault(self.cue_kind[strings[match_id]], []).append(Span(doc, start, end))
+        idioms = {i for span in cues.get("idiom", []) for i in range(span.start, span.end)}
+        trigs = [
+            _Trig(self.triggers[span.label_], span.start, span.end)
+            for span in sorted(trig_spans, key=lambda s: s.start)
+            if not idioms.intersection(range(span.start, span.end))
+        ]
+        actors = [e for e in doc.ents if e.label_ in ACTOR_LABELS and e.kb_id_]
+        techs = list(doc.spans[TECH_KEY]) if TECH_KEY in doc.spans else []
+        article_id = str(doc.user_data.get("entente_article_id", ""))
+        article_date = doc.user_data.get("entente_article_date")
+        year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
+
+        context = _Context()
+        found: list[Relation] = []
+        for index, sent in enumerate(doc.sents):
+            in_sent = [a for a in actors if sent.start <= a.start < sent.end]
+            in_sent = self._without_modifiers(doc, in_sent, cues.get("location", []))
+            sent_trigs = [t for t in trigs if sent.start <= t.start < sent.end]
+            before = len(found)
+            if sent_trigs:
+                dates = find_dates(sent.text, default_year=year)
+                date = dates[0].value if dates else article_date
+                found.extend(
+                    self._sentence(
+                        doc,
+                        sent,
+                        index,
+                        sent_trigs,
+                        in_sent,
+                        techs,
+                        cues,
+                        context,
+                        article_id,
+                        date,
+                    )
+                )
+            ids = _unique(a.kb_id_ for a in in_sent)
+            if len(found) == before and len(ids) >= 2:
+                context.last_group = ids
+        return _merge([r for r in found if r.confidence >= self.min_confidence])
+
+    # ------------------------------------------------------------- sentences
+    def _without_modifiers(self, doc: Doc, actors: list[Span], locations: list[Span]) -> list[Span]:
+        """Drop states that only qualify a person or body, or name a place.
+
+        "Japan's new Prime Minister Yoshihide Suga" is one actor (Suga, of Japan);
+        "talks in Washington" does not make the United States a party.
+        """
+        location_ends = {span.end for span in locations}
+        kept = []
+        for i, span in enumerate(actors):
+            if span.label_ == "STATE":
+                if span.start in location_ends:
+                    continue
+                following = actors[i + 1] if i + 1 < len(actors) else None
+                if following is not None and following.label_ in ("PERSON", "ORG"):
+                    actor = self.actor_lookup(following.kb_id_)
+                    between = doc[span.end : following.start]
+                    if (
+                        actor is not None
+                        and actor.affiliation == span.kb_id_
+                        and len(between) <= 5
+                        and not any(t.is_punct and t.text not in ("'s", "'", "’s") for t in between)
+                        and not any(t.lower_ in ("and", "or", "with", "to") for t in between)
+                    ):
+                        continue
+            kept.append(span)
+        return kept
+
+    def _clauses(self, sent: Span, actors: list[Span], cues: dict[str, list[Span]]) -> list[range]:
+        """Token ranges of the sentence's clauses."""
+        actor_starts = {a.start for a in actors}
+        group_starts = {g.start for g in cues.get("group_reference", [])}
+        cuts = {b.start for b in cues.get("boundary", []) if sent.start < b.start < sent.end}
+        doc = sent.doc
+        for token in sent[1:-1]:
+            # ", and" opens a new clause unless a list of actors goes on after it
+            if token.lower_ == "and" and doc[token.i - 1].text == ",":
+                nxt = token.i + 1
+                skip = nxt + 1 if doc[nxt].lower_ in ("the", "its", "their") else nxt
+                if nxt not in actor_starts and skip not in actor_starts or nxt in group_starts:
+                    cuts.add(token.i)
+        bounds = [sent.start, *sorted(cuts), sent.end]
+        return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+    def _sentence(
+        self,
+        doc: Doc,
+        sent: Span,
+        index: int,
+        trigs: list[_Trig],
+        actors: list[Span],
+        techs: list[Span],
+        cues: dict[str, list[Span]],
+        context: _Context,
+        article_id: str,
+        date: str | None,
+    ) -> Iterable[Relation]:
+        previous_subject: tuple[str, ...] = ()
+        for clause in self._clauses(sent, actors, cues):
+            clause_trigs = [t for t in trigs if t.start in clause]
+            clause_actors = [a for a in actors if a.start in clause]
+            if clause_trigs:
+                subject = _unique(
+                    a.kb_id_ for a in clause_actors if a.start < clause_trigs[0].start
+                )
+            else:
+                subject = _unique(a.kb_id_ for a in clause_actors)
+            if any(not t.trigger.weak for t in clause_trigs):
+                # weak triggers ("develop", "order") only count in clauses without a strong one
+                clause_trigs = [t for t in clause_trigs if not t.trigger.weak]
+            events: list[_Event] = []
+            for trig in clause_trigs:
+                if events and events[-1].kind == trig.trigger.kind:
+                    events[-1].triggers.append(trig)
+                else:
+                    events.append(_Event(trig.trigger.kind, [trig]))
+            for i, event in enumerate(events):
+                lo = clause.start if i == 0 else events[i - 1].end
+                hi = events[i + 1].start if i + 1 < len(events) else clause.stop
+                relation = self._event(
+                    doc,
+                    sent,
+                    index,
+                    event,
+                    clause,
+                    range(lo, hi),
+                    clause_actors,
+                    techs,
+                    cues,
+                    context,
+                    previous_subject or subject,
+                    article_id,
+                    date,
+                )
+                if relation is not None:
+                    yield relation
+                    # "the two countries" later refers to the acting side
+                    context.last_group = relation.parties or relation.imposers
+            if len(subject) >= 1:
+                previous_subject = subject
+
+    def _event(
+        self,
+        doc: Doc,
+        sent: Span,
+        index: int,
+        event: _Event,
+        clause: range,
+        region: range,
+        clause_actors: list[Span],
+        techs: list[Span],
+        cues: dict[str, list[Span]],
+        context: _Context,
+        fallback_subject: tuple[str, ...],
+        article_id: str,
+        date: str | None,
+    ) -> Relation | None:
+        triggers = [t.trigger for t in event.triggers]
+        strong = any(not t.weak for t in triggers)
+        in_region = [a for a in clause_actors if a.start in region]
+        region_techs = _unique(t.kb_id_ for t in techs if t.start in region)
+        clause_techs = _unique(t.kb_id_ for t in techs if t.start in clause)
+        technologies = region_techs or clause_techs
+        group_ref = any(g.start in region for g in cues.get("group_reference", []))
+        borrowed = False
+        rule = f"{event.kind}.{triggers[0].id}"
+
+        if event.kind == "agreement":
+            parties = _unique(a.kb_id_ for a in in_region)
+            if len(parties) < 2:
+                extra = context.last_group if group_ref else fallback_subject
+                merged = _unique((*parties, *extra))
+                if len(merged) > len(parties):
+                    parties, borrowed = merged, True
+            if len(parties) < 2:
+                return None
+            imposers: tuple[str, ...] = ()
+            targets: tuple[str, ...] = ()
+        else:
+            first = event.triggers[0]
+            before = [a for a in clause_actors if a.start < first.start]
+            after = [a for a in in_region if a.start >= first.end]
+            passive = first.start > 0 and doc[first.start - 1].lower_ in _BE
+            by_agents = [a for a in after if a.start > 0 and doc[a.start - 1].lower_ == "by"]
+            if passive and by_agents:
+                imposers = _unique(a.kb_id_ for a in by_agents)
+                targets = _unique(a.kb_id_ for a in (*before, *after) if a not in by_agents)
+                rule += ".passive"
+            else:
+                imposers = _unique(a.kb_id_ for a in before)
+                targets = _unique(a.kb_id_ for a in after)
+            if not imposers:
+                extra = context.last_group if group_ref else fallback_subject
+                imposers, borrowed = tuple(i for i in extra if i not in targets), True
+            targets = tuple(t for t in targets if t not in imposers)
+            if not imposers or not targets:
+                return None
+            parties = ()
+        participants = len(_unique((*parties, *imposers, *targets)))
+        if not strong and (participants < 2 or not technologies):
+            return None
+
+        type_, status, status_trig = _type_and_status(event)
+        negated = _cue_before(cues.get("negation", []), event, clause, window=5)
+        hedged = _cue_before(cues.get("hedge", []), event, clause, window=8)
+        if status_trig is not None and status in _FORWARD_STATUSES:
+            future = [
+                f
+                for f in cues.get("future", [])
+                if status_trig.start - 3 <= f.start < status_trig.start
+            ]
+            if (
+                future
+                and future[0].start > 0
+                and doc[future[0].start - 1].lower_ in self.agree_forms
+            ):
+                status = "agreed"  # "agreed to restrict exports": decided, in force later
+            elif future:
+                status = "proposed"
+        if hedged and status in _FORWARD_STATUSES:
+            status = "proposed"
+
+        weight = max(t.weight for t in triggers)
+        confidence = weight * (0.8 if borrowed else 1.0) * (1.0 if strong else 0.8)
+        spans = [(t.start, t.end) for t in event.triggers]
+        spans += [(a.start, a.end) for a in in_region]
+        lo = max(min(s for s, _ in spans), sent.start)
+        hi = min(max(e for _, e in spans), sent.end)
+        evidence = doc[lo:hi]
+        mention = Mention(
+            article_id=article_id,
+            sentence_index=index,
+            sentence=sent.text,
+            start=evidence.start_char,
+            end=evidence.end_char,
+            text=evidence.text,
+            confidence=round(confidence, 3),
+            rule=rule,
+        )
+        return Relation(
+            kind=event.kind,
+            type=type_,
+            status=status,
+            parties=parties,
+            imposers=imposers,
+            targets=targets,
+            technologies=technologies,
+            date=date,
+            negated=negated,
+            hedged=hedged,
+            confidence=round(confidence, 3),
+            mentions=(mention,),
+        )
+
+
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+def _type_and_status(event: _Event) -> tuple[str, str, _Trig | None]:
+    """Type from the first strong noun trigger (else strong verb, weak noun, weak verb);
+    status from the first verb trigger that carries one."""
+
+    def typed(role: str, weak: bool) -> list[_Trig]:
+        return [
+            t
+            for t in event.triggers
+            if t.trigger.role == role and t.trigger.type and t.trigger.weak == weak
+        ]
+
+    typed = (
+        typed("noun", False) or typed("verb", False) or typed("noun", True) or typed("verb", True)
+    )
+    type_ = typed[0].trigger.type if typed else "cooperation"
+    status_trig = next(
+        (t for t in event.triggers if t.trigger.role == "verb" and t.trigger.status), None
+    )
+    if status_trig is None:
+        status_trig = next((t for t in event.triggers if t.trigger.status), None)
+    status = status_trig.trigger.status if status_trig else _DEFAULT_STATUS[event.kind]
+    return type_, status, status_trig
+
+
+def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
+    """Whether a cue stands in the clause shortly before one of the event's triggers."""
+    trigger_tokens = {i for t in event.triggers for i in range(t.start, t.end)}
+    for cue in cues:
+        if cue.start not in clause or trigger_tokens.intersection(range(cue.start, cue.end)):
+            continue
+        if any(t.start - window <= cue.start < t.start for t in event.triggers):
+            return True
+    return False
+
+
+def _compatible(a: Relation, b: Relation) -> bool:
+    if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
+        return False
+    if a.technologies and b.technologies and not set(a.technologies) & set(b.technologies):
+        return False
+    if a.kind == "agreement":
+        pa, pb = set(a.parties), set(b.parties)
+        return pa <= pb or pb <= pa
+    ta, tb = set(a.targets), set(b.targets)
+    return set(a.imposers) == set(b.imposers) and (ta <= tb or tb <= ta)
+
+
+def _merge(relations: list[Relation]) -> list[Relation]:
+    """One relation per distinct agreement or restriction of the article."""
+    merged: list[Relation] = []
+    for rel in relations:
+        for i, seen in enumerate(merged):
+            if _compatible(seen, rel):
+                # the status of a plain statement wins over that of a hedged one
+                lead = rel if seen.hedged and not rel.hedged else seen
+                merged[i] = replace(
+                    seen,
+                    parties=_unique((*seen.parties, *rel.parties)),
+                    imposers=_unique((*seen.imposers, *rel.imposers)),
+                    targets=_unique((*seen.targets, *rel.targets)),
+                    technologies=_unique((*seen.technologies, *rel.technologies)),
+                    status=lead.status,
+                    date=seen.date or rel.date,
+                    hedged=seen.hedged and rel.hedged,
+                    confidence=round(
+                        min(0.99, 1 - (1 - seen.confidence) * (1 - rel.confidence)), 3
+                    ),
+                    mentions=seen.mentions + rel.mentions,
+                )
+                break
+        else:
+            merged.append(rel)
+    return merged
