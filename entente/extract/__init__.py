@@ -50,6 +50,7 @@ def build_pipeline(model: str | None = None) -> Language:
             ) from exc
     else:
         nlp = spacy.blank("en")
+    _split_final_periods(nlp)
     if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
         nlp.add_pipe("entente_paragraphs")
         nlp.add_pipe("sentencizer")
@@ -59,6 +60,19 @@ def build_pipeline(model: str | None = None) -> Language:
     nlp.add_pipe("entente_technologies")
     nlp.add_pipe("entente_relations")
     return nlp
+
+
+def _split_final_periods(nlp: Language) -> None:
+    """Split the full stop off tokens such as "5G." and "A380." at the end of a sentence.
+
+    spaCy's English suffix rules keep a period after an upper-case letter ("U.S.",
+    "Inc."), which glues it to technology names ending in a digit and a capital and
+    hides the sentence boundary.
+    """
+    from spacy.util import compile_suffix_regex
+
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def extract(

@@ -3,8 +3,9 @@
 Recognises the forms news and official statements use: ``October 7, 2020``,
 ``7 October 2020``, ``Oct. 7``, ``October 2020``, ``2020-10-07``, and a year
 after ``in``/``since``/``during`` (``in 2019``; not deadlines such as "by 2027").
-A day and month without a year take the year of the article's date when known. Relative expressions ("last
-month", "on Wednesday") are not resolved: the article's date is used instead.
+A day and month without a year take the year of the article's date when known.
+Relative expressions ("last month", "on Wednesday") are not resolved: the
+article's date is used instead.
 """
 
 from __future__ import annotations

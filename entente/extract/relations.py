@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -50,6 +51,7 @@ from entente.extract.lexicon import (
     token_patterns,
 )
 from entente.extract.technologies import SPANS_KEY as TECH_KEY
+from entente.ontology.technologies import load_technologies
 from entente.records import Actor, Mention, Relation
 
 __all__ = ["ACTOR_LABELS", "RelationFinder"]
@@ -200,7 +202,12 @@ class RelationFinder:
         kept = []
         for i, span in enumerate(actors):
             if span.label_ == "STATE":
-                if span.start in location_ends:
+                start = (
+                    span.start - 1
+                    if span.start and doc[span.start - 1].lower_ == "the"
+                    else span.start
+                )
+                if start in location_ends:
                     continue
                 following = actors[i + 1] if i + 1 < len(actors) else None
                 if following is not None and following.label_ in ("PERSON", "ORG"):
@@ -332,7 +339,7 @@ class RelationFinder:
             before = [a for a in clause_actors if a.start < first.start]
             after = [a for a in in_region if a.start >= first.end]
             passive = first.start > 0 and doc[first.start - 1].lower_ in _BE
-            by_agents = [a for a in after if a.start > 0 and doc[a.start - 1].lower_ == "by"]
+            by_agents = [a for a in after if _preceded_by(doc, a, "by")]
             if passive and by_agents:
                 imposers = _unique(a.kb_id_ for a in by_agents)
                 targets = _unique(a.kb_id_ for a in (*before, *after) if a not in by_agents)
@@ -404,6 +411,14 @@ class RelationFinder:
         )
 
 
+def _preceded_by(doc: Doc, span: Span, word: str) -> bool:
+    """Whether ``word`` stands just before ``span``, or before its article ("by the US")."""
+    i = span.start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 0 and doc[i].lower_ == word
+
+
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
@@ -443,11 +458,22 @@ def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) 
     return False
 
 
+@lru_cache(maxsize=1)
+def _top_of() -> dict[str, str]:
+    return {t.key: t.top for t in load_technologies()}
+
+
+def _tops(keys: tuple[str, ...]) -> set[str]:
+    """The top concepts of technology keys."""
+    top = _top_of()
+    return {top.get(key, key) for key in keys}
+
+
 def _compatible(a: Relation, b: Relation) -> bool:
     if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
         return False
-    if a.technologies and b.technologies and not set(a.technologies) & set(b.technologies):
-        return False
+    if a.technologies and b.technologies and not _tops(a.technologies) & _tops(b.technologies):
+        return False  # "a pact on critical minerals" and "on rare earths" may be one pact
     if a.kind == "agreement":
         pa, pb = set(a.parties), set(b.parties)
         return pa <= pb or pb <= pa

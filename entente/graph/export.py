@@ -188,6 +188,7 @@ def _opened(output: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
         raise ExportError(f"cannot write {path}: it is a directory; give a file name")
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # 0o666 and the umask, as open() would give the final file (mkstemp gives 0o600).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:

@@ -280,9 +280,17 @@ def test_export_is_atomic(store: ox.Store, tmp_path: Path, monkeypatch) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["graph.gexf"]
 
 
-def test_export_missing_directory(store: ox.Store, tmp_path: Path) -> None:
+def test_export_creates_missing_directories(store: ox.Store, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "dir.csv"
+    summary = export(store, "csv", out)
+    with out.open(encoding="utf-8", newline="") as stream:
+        assert len(list(csv.DictReader(stream))) == summary.rows == 4
+
+
+def test_export_under_a_file_is_an_error(store: ox.Store, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
     with pytest.raises(ExportError, match="cannot write"):
-        export(store, "csv", tmp_path / "no" / "such" / "dir.csv")
+        export(store, "csv", tmp_path / "file" / "out.csv")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "ntriples", "gexf"], ids=["csv", "ntriples", "gexf"])

@@ -341,9 +341,7 @@ def test_restrictions_against_state(store) -> None:
 
 
 def test_technologies_per_pair(store) -> None:
-    rows = _example(
-        store, "technologies-per-pair", state="state:JPN", partner="state:IND"
-    )
+    rows = _example(store, "technologies-per-pair", state="state:JPN", partner="state:IND")
     assert {r["technology"] for r in rows} == {
         "tech:5g",
         "tech:semiconductors",
@@ -372,7 +370,5 @@ def test_agreements_by_technology(store) -> None:
     rows = _example(store, "agreements-by-technology", technology="tech:semiconductors")
     assert [r["type"] for r in rows] == ["entr:agreement-type/partnership"]
     if HAVE_ONTOLOGY:  # 5G is narrower than telecommunications only in the loaded scheme
-        broader = _example(
-            store, "agreements-by-technology", technology="tech:telecommunications"
-        )
+        broader = _example(store, "agreements-by-technology", technology="tech:telecommunications")
         assert [r["type"] for r in broader] == ["entr:agreement-type/cooperation"]

@@ -1,0 +1,204 @@
+"""Agreements and restrictions found by the rule pipeline in sentences we wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from entente.extract import build_pipeline, extract
+from entente.records import Article, Relation
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def relations(nlp, text: str, *, title: str | None = None, date: str | None = None):
+    article = Article(id="t1", text=text, title=title, date=date)
+    (extraction,) = extract([article], nlp)
+    return list(extraction.relations)
+
+
+def only(found: list[Relation], kind: str, type_: str | None = None) -> Relation:
+    matching = [r for r in found if r.kind == kind and (type_ is None or r.type == type_)]
+    assert len(matching) == 1, found
+    return matching[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "status", "parties", "technologies"),
+    [
+        (
+            "India and Japan agreed to cooperate on 5G.",
+            "cooperation",
+            "agreed",
+            {"state/IND", "state/JPN"},
+            {"5g"},
+        ),
+        (
+            "India and Japan had inked a military logistics pact.",
+            "formal_agreement",
+            "signed",
+            {"state/IND", "state/JPN"},
+            {"military_logistics"},
+        ),
+        (
+            "Australia ratified the treaty with the United Kingdom on nuclear-powered submarines.",
+            "formal_agreement",
+            "ratified",
+            {"state/AUS", "state/GBR"},
+            {"submarines"},
+        ),
+        (
+            "France and India will sign a deal on nuclear reactors next year.",
+            "deal",
+            "proposed",
+            {"state/FRA", "state/IND"},
+            {"nuclear_reactors"},
+        ),
+        (
+            "Seoul rejected a proposal from Tokyo to sign a pact on semiconductors.",
+            "formal_agreement",
+            "rejected",
+            {"state/KOR", "state/JPN"},
+            {"semiconductors"},
+        ),
+        (
+            "India and Japan signed a pact on satellites in Washington.",
+            "formal_agreement",
+            "signed",
+            {"state/IND", "state/JPN"},
+            {"satellites"},
+        ),
+    ],
+    ids=["cooperate", "inked-pact", "ratified-with", "will-sign", "rejected", "location-not-party"],
+)
+def test_agreement_type_status_parties(nlp, text, type_, status, parties, technologies) -> None:
+    relation = only(relations(nlp, text), "agreement")
+    assert (relation.type, relation.status) == (type_, status)
+    assert set(relation.parties) == parties
+    assert set(relation.technologies) == technologies
+    assert not relation.negated
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "imposers", "targets"),
+    [
+        (
+            "The United Kingdom barred Huawei from its 5G network.",
+            "ban",
+            {"state/GBR"},
+            {"organization/huawei"},
+        ),
+        (
+            "Huawei was banned by the United States from buying American chips.",
+            "ban",
+            {"state/USA"},
+            {"organization/huawei"},
+        ),
+        (
+            "Japan criticised any unilateral move by China in the East China Sea.",
+            "opposition",
+            {"state/JPN"},
+            {"state/CHN"},
+        ),
+        (
+            "Washington imposed sanctions on Russia over its space program.",
+            "sanction",
+            {"state/USA"},
+            {"state/RUS"},
+        ),
+    ],
+    ids=["bar", "passive", "criticise", "metonym-sanctions"],
+)
+def test_restriction_imposer_and_target(nlp, text, type_, imposers, targets) -> None:
+    relation = only(relations(nlp, text), "restriction")
+    assert relation.type == type_
+    assert set(relation.imposers) == imposers
+    assert set(relation.targets) == targets
+    assert relation.parties == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "hedged"),
+    [
+        ("India and China failed to reach agreement on a trade deal.", True, False),
+        ("Germany and Brazil did not sign the accord on nuclear fuel.", True, False),
+        ("India and Japan are set to collaborate on 5G.", False, True),
+        ("Canada and Mexico may cooperate on semiconductors.", False, True),
+        ("Canada and Mexico plan to cooperate on semiconductors.", False, True),
+        ("Canada and Mexico will cooperate on semiconductors.", False, False),
+    ],
+    ids=["failed-to", "did-not", "set-to", "may", "plan-to", "will-not-hedged"],
+)
+def test_negation_and_hedging(nlp, text, negated, hedged) -> None:
+    relation = only(relations(nlp, text), "agreement")
+    assert (relation.negated, relation.hedged) == (negated, hedged)
+
+
+def test_sentences_without_relations(nlp) -> None:
+    assert relations(nlp, "India and Japan are both democracies. Japan has a long coastline.") == []
+
+
+def test_group_reference_across_sentences(nlp) -> None:
+    found = relations(
+        nlp,
+        "Prime Minister Narendra Modi spoke with Japanese Prime Minister Yoshihide Suga. "
+        "The two leaders agreed to cooperate on semiconductors.",
+    )
+    cooperation = only(found, "agreement", "cooperation")
+    assert set(cooperation.parties) == {"person/narendra-modi", "person/yoshihide-suga"}
+    assert cooperation.technologies == ("semiconductors",)
+
+
+def test_headline_clauses_share_their_subject(nlp) -> None:
+    found = relations(nlp, "India, Japan snub China; set to collaborate on 5G")
+    snub = only(found, "restriction", "exclusion")
+    assert (set(snub.imposers), snub.targets) == ({"state/IND", "state/JPN"}, ("state/CHN",))
+    cooperation = only(found, "agreement", "cooperation")
+    assert set(cooperation.parties) == {"state/IND", "state/JPN"}
+    assert cooperation.hedged and cooperation.technologies == ("5g",)
+
+
+def test_one_agreement_mentioned_twice_is_one_relation(nlp) -> None:
+    text = (
+        "Australia and the United States signed a pact on critical minerals. "
+        "The pact between Australia and the United States covers rare earths too."
+    )
+    relation = only(relations(nlp, text), "agreement")
+    assert len(relation.mentions) == 2
+    assert {m.sentence_index for m in relation.mentions} == {0, 1}
+    assert set(relation.technologies) == {"critical_minerals", "rare_earths"}
+    assert relation.confidence > max(m.confidence for m in relation.mentions)
+
+
+def test_dates_from_sentence_else_article(nlp) -> None:
+    found = relations(
+        nlp,
+        "On March 3, 2021 India and Japan signed a pact on 5G. "
+        "Later Canada and Mexico agreed to cooperate on batteries.",
+        date="2021-06-01",
+    )
+    by_type = {r.type: r for r in found}
+    assert by_type["formal_agreement"].date == "2021-03-03"
+    assert by_type["cooperation"].date == "2021-06-01"
+
+
+def test_evidence_offsets_point_into_the_article(nlp) -> None:
+    title = "Chip accord"
+    text = "Officials met on Monday. South Korea and the Netherlands agreed to cooperate on chips."
+    article = Article(id="t2", text=text, title=title)
+    (extraction,) = extract([article], nlp)
+    (relation,) = extraction.relations
+    (mention,) = relation.mentions
+    assert mention.article_id == "t2"
+    assert article.full_text[mention.start : mention.end] == mention.text
+    assert mention.text in mention.sentence
+    assert mention.sentence.startswith("South Korea")
+    assert mention.rule.startswith("agreement.")
+
+
+def test_upper_case_newswire(nlp) -> None:
+    relation = only(relations(nlp, "JAPAN AND INDIA SIGN PACT ON SATELLITES"), "agreement")
+    assert (relation.type, relation.status) == ("formal_agreement", "signed")
+    assert set(relation.parties) == {"state/JPN", "state/IND"}
