@@ -43,7 +43,7 @@ DEFAULT_STORE = Path("entente-store")
 
 
 def _fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    err.print("error:", message, style="bold red", soft_wrap=True, markup=False)
     raise typer.Exit(1)
 
 
@@ -95,7 +95,9 @@ def ingest_command(
     kg = _open(store, read_only=False, model=model)
 
     def on_error(error: InputError) -> None:
-        err.print(f"[yellow]skipped:[/] {error}", soft_wrap=True, markup=False)
+        err.print(
+            f"skipped: {error}", style="yellow", soft_wrap=True, markup=False, highlight=False
+        )
 
     progress = Progress(
         SpinnerColumn(),
@@ -121,7 +123,9 @@ def ingest_command(
     err.print(
         f"{summary.articles} articles, {summary.agreements} agreements, "
         f"{summary.restrictions} restrictions, {summary.triples} triples in {store}, "
-        f"{len(summary.errors)} errors ({summary.seconds:.1f} s)"
+        f"{len(summary.errors)} errors ({summary.seconds:.1f} s)",
+        soft_wrap=True,
+        markup=False,
     )
     if summary.articles == 0 and summary.errors:
         raise typer.Exit(1)
@@ -220,7 +224,14 @@ def export_command(
         except EntenteError as error:
             _fail(str(error))
     if output != "-":
-        err.print(f"wrote {output}: {summary}")
+        counts = {
+            "nodes": summary.nodes,
+            "edges": summary.edges,
+            "rows": summary.rows,
+            "triples": summary.triples,
+        }
+        what = ", ".join(f"{n} {name}" for name, n in counts.items() if n is not None)
+        err.print(f"wrote {output} ({fmt}): {what}", soft_wrap=True, markup=False)
 
 
 @app.command("stats")

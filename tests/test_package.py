@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
@@ -22,9 +23,12 @@ def test_import_does_not_load_spacy_or_rdflib() -> None:
 
 def test_all_matches_public_names() -> None:
     helpers = {"annotations", "TYPE_CHECKING", "Any"}
-    public = {name for name in vars(entente) if not name.startswith("_")} - helpers
-    modules = {"errors", "records", "api", "pipeline", "loaders"}
-    assert set(entente.__all__) - {"__version__"} == (public - modules) | {"KnowledgeGraph"}
+    public = {
+        name
+        for name, value in vars(entente).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    } - helpers
+    assert set(entente.__all__) - {"__version__"} == public | {"KnowledgeGraph"}
     assert entente.KnowledgeGraph.__name__ == "KnowledgeGraph"
 
 
