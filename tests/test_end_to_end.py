@@ -14,13 +14,8 @@ REFERENCE = SAMPLES / "india-japan-5g.txt"
 
 
 @pytest.fixture(scope="module")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
-    graph = KnowledgeGraph(tmp_path_factory.mktemp("store") / "store")
-    summary = graph.ingest(SAMPLES)
-    assert summary.errors == []
-    assert summary.articles == 5
-    yield graph
-    graph.close()
+def kg(sample_kg: KnowledgeGraph) -> KnowledgeGraph:
+    return sample_kg
 
 
 def _codes(kg: KnowledgeGraph, sparql: str) -> list[frozenset[str]]:

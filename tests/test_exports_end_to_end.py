@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -21,29 +19,14 @@ VIEWS = {"actors": actors_view, "full": full_view}
 LABELS = {"India", "Japan", "China", "Narendra Modi", "Yoshihide Suga"}
 
 
-def _schema_dir() -> Path:
-    shared = os.environ.get("ENTENTE_SHARED")
-    base = Path(shared) if shared else Path(__file__).parents[1].parent / "shared"
-    return base / "schemas" / "gexf" / "1.3"
+@pytest.fixture
+def relaxng(gexf_relaxng: etree.RelaxNG) -> etree.RelaxNG:
+    return gexf_relaxng
 
 
 @pytest.fixture(scope="module")
-def relaxng() -> etree.RelaxNG:
-    rng = _schema_dir() / "gexf.rng"
-    if not rng.is_file():
-        pytest.skip(f"GEXF 1.3 schemas not found at {rng.parent} (set ENTENTE_SHARED)")
-    # gexf.rng includes viz.rng and dynamics.rng by relative href: parse it from its file.
-    return etree.RelaxNG(etree.parse(str(rng)))
-
-
-@pytest.fixture(scope="module")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
-    graph = KnowledgeGraph(tmp_path_factory.mktemp("store") / "store")
-    summary = graph.ingest(SAMPLES)
-    assert summary.errors == []
-    assert summary.articles == 5
-    yield graph
-    graph.close()
+def kg(sample_kg: KnowledgeGraph) -> KnowledgeGraph:
+    return sample_kg
 
 
 @pytest.fixture(scope="module")

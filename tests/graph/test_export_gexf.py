@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -24,19 +23,9 @@ XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 NS = {"g": GEXF_NS, "viz": VIZ_NS}
 
 
-def _schema_dir() -> Path:
-    shared = os.environ.get("ENTENTE_SHARED")
-    base = Path(shared) if shared else Path(__file__).parents[2].parent / "shared"
-    return base / "schemas" / "gexf" / "1.3"
-
-
-@pytest.fixture(scope="module")
-def relaxng() -> etree.RelaxNG:
-    rng = _schema_dir() / "gexf.rng"
-    if not rng.is_file():
-        pytest.skip(f"GEXF 1.3 schemas not found at {rng.parent} (set ENTENTE_SHARED)")
-    # gexf.rng includes viz.rng and dynamics.rng by relative href: parse it from its file.
-    return etree.RelaxNG(etree.parse(str(rng)))
+@pytest.fixture
+def relaxng(gexf_relaxng: etree.RelaxNG) -> etree.RelaxNG:
+    return gexf_relaxng
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +120,17 @@ def test_gexf_declared_types(store: ox.Store) -> None:
     assert ("node", "label") not in types
 
 
-def test_gexf_odd_values() -> None:
+def test_gexf_odd_values(request: pytest.FixtureRequest) -> None:
     graph = nx.Graph()
     graph.add_node("a", label="bad\x0bchar\x00 <&>", tags=["x", "y"], none=None, count=2**40)
     graph.add_node("b", label="Côte d'Ivoire 🚀", when=dt.date(2020, 1, 2), count=1)
     graph.add_edge("a", "b", weight=1.5, start=dt.date(2020, 1, 2), note="x\x1fy")
     data = _gexf(graph, schema_location=False)
-    rng = _schema_dir() / "gexf.rng"
-    if rng.is_file():  # the read-back checks below run without the schemas too
-        relaxng = etree.RelaxNG(etree.parse(str(rng)))
+    try:
+        relaxng = request.getfixturevalue("gexf_relaxng")
+    except pytest.skip.Exception:
+        relaxng = None  # the read-back checks below run without the schemas too
+    if relaxng is not None:
         assert relaxng.validate(etree.fromstring(data)), relaxng.error_log
     back = nx.read_gexf(io.BytesIO(data), version="1.3")
     assert back.nodes["a"]["label"] == "badchar <&>"
