@@ -15,6 +15,7 @@ from entente.records import Article, Extraction
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from entente.evaluation import Evaluation
     from entente.graph.export import ExportSummary
     from entente.graph.query import QueryResult
     from entente.graph.store import GraphStore
@@ -136,6 +137,17 @@ class KnowledgeGraph:
         from entente.graph.validate import validate_store
 
         return validate_store(self.store.oxigraph)
+
+    def evaluate(self, gold: str | os.PathLike[str]) -> Evaluation:
+        """Score the graph against a gold file (see :mod:`entente.evaluation`)."""
+        from entente.evaluation import evaluate, load_gold, query_text, relations_from_rows
+
+        gold_relations = load_gold(gold)
+        rows = [
+            {name: term.value if term is not None else None for name, term in row.items()}
+            for row in self.query(query_text()).records()
+        ]
+        return evaluate(gold_relations, relations_from_rows(rows))
 
     def export(
         self, fmt: str, output: str | os.PathLike[str], *, view: str = "actors"

@@ -264,6 +264,60 @@ def validate_command(store: StoreOption = DEFAULT_STORE) -> None:
     _fail(f"{len(report.violations)} SHACL violations")
 
 
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option(help="Gold annotations (JSONL, one article per line).")],
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(help="Articles to ingest first; without them the store is read as it is."),
+    ] = None,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            "-s",
+            help="Store to read, or to ingest into (default: in memory).",
+            file_okay=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write every false positive and negative, with evidence, as JSON."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="An installed spaCy model.")] = None,
+) -> None:
+    """Score the graph's facts against gold annotations: precision, recall, F1, accuracy."""
+    import json
+
+    if not articles and store is None:
+        raise typer.BadParameter("give ARTICLES to ingest, or --store to evaluate a built store")
+    if not articles:
+        kg = _open(store, read_only=True)
+    else:
+        from entente.api import KnowledgeGraph
+
+        try:
+            kg = KnowledgeGraph(store, model=model)
+        except EntenteError as error:
+            _fail(str(error))
+    with kg:
+        try:
+            if articles:
+                summary = kg.ingest(
+                    *articles, on_error=lambda e: err.print(f"skipped: {e}", markup=False)
+                )
+                err.print(f"ingested {summary.articles} articles", markup=False)
+            result = kg.evaluate(gold)
+        except EntenteError as error:
+            _fail(str(error))
+    print(result.table())
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(result.as_dict(), indent=1, ensure_ascii=False)
+        report.write_text(text, encoding="utf-8")
+        err.print(f"wrote {report}: {len(result.errors)} errors listed", markup=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
