@@ -257,7 +257,12 @@ def relations_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Eva
 def _match(
     gold: list[EvalRelation], pred: list[EvalRelation]
 ) -> list[tuple[EvalRelation, EvalRelation]]:
-    """One-to-one matches of the same kind, greedily by Jaccard overlap of participant codes."""
+    """One-to-one matches of the same kind, greedily by Jaccard overlap of participant codes.
+
+    Among equally good overlaps, a relation of the same type, then one sharing more
+    technology top concepts, is preferred: several relations often join the same
+    states in one article (a partnership, talks, a deal...).
+    """
     candidates = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
@@ -265,9 +270,10 @@ def _match(
                 continue
             overlap = len(g.codes & p.codes) / len(g.codes | p.codes)
             if overlap >= 0.5:
-                candidates.append((overlap, -gi, -pi, gi, pi))
+                tops = len(g.tops & p.tops)
+                candidates.append((overlap, g.type == p.type, tops, -gi, -pi, gi, pi))
     matched, used_g, used_p = [], set(), set()
-    for _overlap, _g, _p, gi, pi in sorted(candidates, reverse=True):
+    for *_key, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)

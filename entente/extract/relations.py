@@ -60,6 +60,15 @@ ACTOR_LABELS = frozenset({"STATE", "PERSON", "ORG"})
 _BE = frozenset({"is", "was", "were", "are", "been", "be", "being", "has", "have", "had"})
 _DEFAULT_STATUS = {"agreement": "agreed", "restriction": "in_force"}
 _FORWARD_STATUSES = frozenset({"signed", "ratified", "in_force"})
+_HEADLINE_TYPES = frozenset({"deal", "aid"})
+_SETTLED_STATUSES = frozenset({"rejected", "cancelled", "suspended"})
+# Which status to keep when mentions of one relation disagree: explicit outcomes
+# ("signed", "cancelled") over the defaults of nouns ("agreed", "ongoing").
+_STATUS_RANK = {
+    "signed": 3, "ratified": 3, "in_force": 3, "rejected": 3, "cancelled": 3, "suspended": 3,
+    "proposed": 2, "agreed": 1, "ongoing": 1,
+}  # fmt: skip
+_PAST_IRREGULAR = frozenset({"won", "bought", "sold", "signed", "inked", "ordered", "awarded"})
 
 
 @dataclass
@@ -88,6 +97,8 @@ class _Context:
     """What earlier sentences of the article leave for later ones to refer to."""
 
     last_group: tuple[str, ...] = ()
+    headline: tuple[str, ...] = ()
+    """Actors of the first sentence (the headline): what the article is about."""
 
 
 class RelationFinder:
@@ -118,6 +129,13 @@ class RelationFinder:
         self.actor_lookup = actor_lookup or (lambda _id: None)
         self.min_confidence = min_confidence
         self.triggers = {t.id: t for t in load_triggers()}
+        self.deal_past_forms = frozenset(
+            form
+            for phrase in self.triggers["deal"].phrases + self.triggers["deal_weak"].phrases
+            if len(phrase) == 1
+            for form in inflections(phrase[0])
+            if form.endswith("ed") or form in _PAST_IRREGULAR
+        )
         self.agree_forms = frozenset(
             form
             for phrase in self.triggers["agree"].phrases
@@ -187,6 +205,8 @@ class RelationFinder:
                     )
                 )
             ids = _unique(a.kb_id_ for a in in_sent)
+            if index == 0:
+                context.headline = ids
             if len(found) == before and len(ids) >= 2:
                 context.last_group = ids
         return _merge([r for r in found if r.confidence >= self.min_confidence])
@@ -330,6 +350,13 @@ class RelationFinder:
                 merged = _unique((*parties, *extra))
                 if len(merged) > len(parties):
                     parties, borrowed = merged, True
+            if len(parties) == 1 and index > 0 and any(t.type in _HEADLINE_TYPES for t in triggers):
+                # "Korean Air also bought 20 Dreamliners" in an article headed "Boeing
+                # secures aircraft deals": the other side is the article's subject
+                merged = _unique((*parties, *context.headline))
+                if len(merged) > len(parties):
+                    parties, borrowed = merged, True
+                    rule += ".headline"
             if len(parties) < 2:
                 return None
             imposers: tuple[str, ...] = ()
@@ -375,8 +402,18 @@ class RelationFinder:
                 status = "agreed"  # "agreed to restrict exports": decided, in force later
             elif future:
                 status = "proposed"
-        if hedged and status in _FORWARD_STATUSES:
-            status = "proposed"
+        if hedged and status not in _SETTLED_STATUSES:
+            status = "proposed"  # "plan to sign", "looked forward to a dialogue"
+        elif (
+            status_trig is not None
+            and status == "agreed"
+            and type_ == "deal"
+            and status_trig.trigger.type == "deal"
+            and doc[status_trig.start].lower_ in self.deal_past_forms
+        ):
+            status = "signed"  # "won a contract", "bought 20 aircraft": a concluded deal
+        elif type_ == "talks" and _cue_before(cues.get("future", []), event, clause, window=4):
+            status = "proposed"  # "will hold talks", "to launch a dialogue"
 
         weight = max(t.weight for t in triggers)
         confidence = weight * (0.8 if borrowed else 1.0) * (1.0 if strong else 0.8)
@@ -487,8 +524,11 @@ def _merge(relations: list[Relation]) -> list[Relation]:
     for rel in relations:
         for i, seen in enumerate(merged):
             if _compatible(seen, rel):
-                # the status of a plain statement wins over that of a hedged one
-                lead = rel if seen.hedged and not rel.hedged else seen
+                # a plain statement's status wins over a hedged one's; then the most explicit
+                if seen.hedged != rel.hedged:
+                    lead = rel if seen.hedged else seen
+                else:
+                    lead = max(seen, rel, key=lambda r: _STATUS_RANK.get(r.status, 0))
                 merged[i] = replace(
                     seen,
                     parties=_unique((*seen.parties, *rel.parties)),
