@@ -22,7 +22,17 @@ from entente.records import AGREEMENT_TYPES, RESTRICTION_TYPES, STATUSES
 
 __all__ = ["Cue", "Trigger", "inflections", "load_cues", "load_triggers", "token_patterns"]
 
-_CUE_KINDS = ("negation", "hedge", "future", "location", "boundary", "group_reference", "idiom")
+_CUE_KINDS = (
+    "negation",
+    "hedge",
+    "future",
+    "location",
+    "boundary",
+    "group_reference",
+    "idiom",
+    "continuation",
+    "adversary",
+)
 
 
 @dataclass(frozen=True, slots=True)

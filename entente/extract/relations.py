@@ -311,7 +311,7 @@ class RelationFinder:
                     date,
                 )
                 if relation is not None:
-                    yield relation
+                    yield from _distribute(doc, relation, event, clause_actors, range(lo, hi))
                     # "the two countries" later refers to the acting side
                     context.last_group = relation.parties or relation.imposers
             if len(subject) >= 1:
@@ -344,7 +344,9 @@ class RelationFinder:
         rule = f"{event.kind}.{triggers[0].id}"
 
         if event.kind == "agreement":
-            parties = _unique(a.kb_id_ for a in in_region)
+            # "respond to the DPRK", "against China": not a party of the agreement
+            adversary_ends = {c.end for c in cues.get("adversary", [])}
+            parties = _unique(a.kb_id_ for a in in_region if not _after_any(doc, a, adversary_ends))
             if len(parties) < 2:
                 extra = context.last_group if group_ref else fallback_subject
                 merged = _unique((*parties, *extra))
@@ -402,6 +404,10 @@ class RelationFinder:
                 status = "agreed"  # "agreed to restrict exports": decided, in force later
             elif future:
                 status = "proposed"
+        if status == "agreed" and _cue_before(
+            cues.get("continuation", []), event, clause, window=6
+        ):
+            status = "ongoing"  # "will continue to work with", "remain committed to"
         if hedged and status not in _SETTLED_STATUSES:
             status = "proposed"  # "plan to sign", "looked forward to a dialogue"
         elif (
@@ -446,6 +452,42 @@ class RelationFinder:
             confidence=round(confidence, 3),
             mentions=(mention,),
         )
+
+
+def _distribute(
+    doc: Doc, relation: Relation, event: _Event, actors: list[Span], region: range
+) -> Iterable[Relation]:
+    """Split "X signed deals with A, B and C" into one deal of X with each of A, B, C.
+
+    Only a plural deal noun ("deals", "contracts", "orders") is read this way: "a
+    contract with A, B and C" stays one contract among all of them.
+    """
+    plural = any(
+        t.trigger.type == "deal" and t.trigger.role == "noun" and _plural(doc, t)
+        for t in event.triggers
+    )
+    if relation.kind != "agreement" or relation.type != "deal" or not plural:
+        yield relation
+        return
+    sellers = _unique(a.kb_id_ for a in actors if a.start in region and a.start < event.start)
+    buyers = _unique(a.kb_id_ for a in actors if a.start in region and a.start >= event.end)
+    buyers = tuple(b for b in buyers if b in relation.parties and b not in sellers)
+    if not sellers or len(buyers) < 2 or not set(sellers) <= set(relation.parties):
+        yield relation
+        return
+    for buyer in buyers:
+        yield replace(relation, parties=(*sellers, buyer))
+
+
+def _plural(doc: Doc, trig: _Trig) -> bool:
+    word = doc[trig.end - 1].lower_
+    return word.endswith("s") and word not in ("sales", "series", "news")
+
+
+def _after_any(doc: Doc, span: Span, ends: set[int]) -> bool:
+    """Whether a cue ends just before ``span``, or before its article ("against the US")."""
+    start = span.start - 1 if span.start and doc[span.start - 1].lower_ == "the" else span.start
+    return start in ends
 
 
 def _preceded_by(doc: Doc, span: Span, word: str) -> bool:
@@ -513,7 +555,11 @@ def _compatible(a: Relation, b: Relation) -> bool:
         return False  # "a pact on critical minerals" and "on rare earths" may be one pact
     if a.kind == "agreement":
         pa, pb = set(a.parties), set(b.parties)
-        return pa <= pb or pb <= pa
+        if pa == pb:
+            return True
+        # a subset of the parties is the same agreement only when it is about the same thing
+        shared = bool(_tops(a.technologies) & _tops(b.technologies))
+        return shared and (pa <= pb or pb <= pa)
     ta, tb = set(a.targets), set(b.targets)
     return set(a.imposers) == set(b.imposers) and (ta <= tb or tb <= ta)
 

@@ -202,3 +202,45 @@ def test_upper_case_newswire(nlp) -> None:
     relation = only(relations(nlp, "JAPAN AND INDIA SIGN PACT ON SATELLITES"), "agreement")
     assert (relation.type, relation.status) == ("formal_agreement", "signed")
     assert set(relation.parties) == {"state/JPN", "state/IND"}
+
+
+def test_plural_deals_with_a_list_are_one_deal_each(nlp) -> None:
+    found = relations(
+        nlp, "Boeing signed contracts with Japan, India and Brazil for new airliners."
+    )
+    deals = [r for r in found if r.type == "deal"]
+    assert {frozenset(r.parties) for r in deals} == {
+        frozenset({"organization/boeing", code}) for code in ("state/JPN", "state/IND", "state/BRA")
+    }
+
+
+def test_one_contract_with_a_list_keeps_every_party(nlp) -> None:
+    found = relations(
+        nlp, "Belgium, Spain and Turkey signed a contract with Airbus for transport aircraft."
+    )
+    deal = only(found, "agreement", "deal")
+    assert set(deal.parties) == {"state/BEL", "state/ESP", "state/TUR", "organization/airbus"}
+
+
+def test_the_adversary_of_a_cooperation_is_not_a_party(nlp) -> None:
+    found = relations(
+        nlp, "Japan and South Korea agreed to deepen cooperation to deter North Korea on missiles."
+    )
+    relation = only(found, "agreement")
+    assert set(relation.parties) == {"state/JPN", "state/KOR"}
+
+
+def test_according_to_is_not_an_accord(nlp) -> None:
+    text = "According to officials in Seoul, Japan and Canada discussed the weather."
+    assert all(r.type != "formal_agreement" for r in relations(nlp, text))
+
+
+def test_a_one_party_deal_takes_the_headline_subject(nlp) -> None:
+    found = relations(
+        nlp,
+        "Korean Air also bought 20 new jets this month.",
+        title="Airbus secures aircraft orders",
+    )
+    deal = only(found, "agreement", "deal")
+    assert set(deal.parties) == {"organization/korean-air", "organization/airbus"}
+    assert deal.status == "signed"
