@@ -32,6 +32,7 @@ _CUE_KINDS = (
     "idiom",
     "continuation",
     "adversary",
+    "first_person",
 )
 
 

@@ -317,6 +317,17 @@ class RelationFinder:
             if len(subject) >= 1:
                 previous_subject = subject
 
+    @staticmethod
+    def _group(
+        context: _Context, group_ref: bool, first_person: bool, fallback: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """Actors a clause without enough of its own refers to."""
+        if first_person and len(context.headline) >= 2:
+            return context.headline
+        if group_ref or first_person:
+            return context.last_group
+        return fallback
+
     def _event(
         self,
         doc: Doc,
@@ -340,6 +351,10 @@ class RelationFinder:
         clause_techs = _unique(t.kb_id_ for t in techs if t.start in clause)
         technologies = region_techs or clause_techs
         group_ref = any(g.start in region for g in cues.get("group_reference", []))
+        # "we" in a joint statement are its authors, named in its title
+        first_person = any(
+            g.start in region and g.start < event.start for g in cues.get("first_person", [])
+        )
         borrowed = False
         rule = f"{event.kind}.{triggers[0].id}"
 
@@ -348,7 +363,7 @@ class RelationFinder:
             adversary_ends = {c.end for c in cues.get("adversary", [])}
             parties = _unique(a.kb_id_ for a in in_region if not _after_any(doc, a, adversary_ends))
             if len(parties) < 2:
-                extra = context.last_group if group_ref else fallback_subject
+                extra = self._group(context, group_ref, first_person, fallback_subject)
                 merged = _unique((*parties, *extra))
                 if len(merged) > len(parties):
                     parties, borrowed = merged, True
@@ -377,7 +392,7 @@ class RelationFinder:
                 imposers = _unique(a.kb_id_ for a in before)
                 targets = _unique(a.kb_id_ for a in after)
             if not imposers:
-                extra = context.last_group if group_ref else fallback_subject
+                extra = self._group(context, group_ref, first_person, fallback_subject)
                 imposers, borrowed = tuple(i for i in extra if i not in targets), True
             targets = tuple(t for t in targets if t not in imposers)
             if not imposers or not targets:
