@@ -20,11 +20,22 @@ What it recognises:
   "Northrop Grumman CEO Ron Sugar"): the span covers the name only; the
   person's state comes from "of <State>", a state or organisation just before
   the title, or ``persons.tsv``; with no state in reach it stays ``None``.
-  Later bare surnames ("Suga") in the same document get the same id;
+  Later bare surnames ("Suga") in the same document get the same id. A name
+  before ", <title> of|for <State>" or ", <State>'s <title>" is a person of that
+  state ("Ana Ruiz, minister of transport for Peru"); a state title after a
+  company ("Boeing spokesman Dan Hale") gives no state;
 * government bodies ("Indian Ministry of Defence", "Japan's Foreign Ministry",
   "Department of Energy"): ``organization/<code>-<slug>``. A body with no
   state before it, no "of <State>" after it and no known entry takes the state
   only when its sentence names exactly one state; otherwise its code is ``None``.
+  Heads are ministry, department, agency, office, commission, administration,
+  and (military or legislative, named by the head alone right after a state:
+  "the Thai Navy" -> ``organization/tha-navy``, "the U.S. Senate") navy, army,
+  air force, coast guard, armed forces, marine corps, space force, defence
+  forces, parliament, senate, congress, cabinet; these never take the state
+  from the sentence ("Salvation Army"). "Government" is not a head: following
+  the annotation guideline, "the Australian government" and "the Government of
+  India" are the state itself.
 
 Limits: matching is by surface form only (no statistical disambiguation), so
 "Jordan" the person or "Chad" the first name are read as states; case is
@@ -71,7 +82,33 @@ _LINKABLE = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "STATE"}
 _GUARD = "ENTENTE_GUARD"
 _GOV_OF = "ENTENTE_GOV_OF"
 _GOV_X = "ENTENTE_GOV_X"
-_BODY_HEADS = ("ministry", "department")
+# Head words of government bodies named by pattern: (lower-cased words, category,
+# whether the head alone names a body right after a state: "the Thai Navy",
+# "the U.S. Senate"). The others need a word of their own: "Foreign Ministry",
+# "Space Agency". "Government" is not a head: a state's government is the state.
+_BODY_HEADS: tuple[tuple[tuple[str, ...], str, bool], ...] = (
+    (("ministry",), "government", False),
+    (("department",), "government", False),
+    (("agency",), "government", False),
+    (("office",), "government", False),
+    (("commission",), "government", False),
+    (("administration",), "government", False),
+    (("parliament",), "government", True),
+    (("senate",), "government", True),
+    (("congress",), "government", True),
+    (("cabinet",), "government", True),
+    (("navy",), "military", True),
+    (("army",), "military", True),
+    (("air", "force"), "military", True),
+    (("coast", "guard"), "military", True),
+    (("armed", "forces"), "military", True),
+    (("marine", "corps"), "military", True),
+    (("space", "force"), "military", True),
+    (("defence", "forces"), "military", True),
+    (("defense", "forces"), "military", True),
+)
+# Heads that may open "<Head> of <State or name>" ("Ministry of Defence").
+_OF_HEADS = ("ministry", "department", "agency", "office", "commission", "administration")
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _SKIP_BEFORE_BODY = {"the", "'s", "’s"}
 _PARTICLES = {
@@ -182,7 +219,7 @@ class EntityRecognizer:
             self._titles.add(key, [make(title)])
             self._title_kind[self.vocab.strings[key]] = kind
         cap = {"TEXT": {"REGEX": r"^[A-Z]"}}
-        head = {"LOWER": {"IN": list(_BODY_HEADS)}, "TEXT": {"REGEX": r"^[A-Z]"}}
+        head = {"LOWER": {"IN": list(_OF_HEADS)}, "TEXT": {"REGEX": r"^[A-Z]"}}
         link = {"LOWER": {"IN": ["and", "&"]}}
         cap_plus = dict(cap, OP="+")
         self._bodies = Matcher(self.vocab)
@@ -196,7 +233,17 @@ class EntityRecognizer:
             ],
             greedy="LONGEST",
         )
-        self._bodies.add(_GOV_X, [[cap_plus, head]], greedy="LONGEST")
+        self._bodies.add(
+            _GOV_X,
+            [
+                [*([cap_plus] if not alone or with_words else []), *heads]
+                for words, _, alone in _BODY_HEADS
+                for heads in [[{"LOWER": w, "TEXT": {"REGEX": r"^[A-Z]"}} for w in words]]
+                for with_words in ((True, False) if alone else (True,))
+            ],
+            greedy="LONGEST",
+        )
+        self._heads = {words: (category, alone) for words, category, alone in _BODY_HEADS}
         self._surname_of = {pid: surname for surname, ids in gaz.surnames.items() for pid in ids}
 
     # -- spaCy protocol ------------------------------------------------------
@@ -307,6 +354,8 @@ class _Run:
         self.actors: dict[str, Actor] = {}
         self.titles: list[tuple[Span, str]] = []
         self.title_starts: set[int] = set()
+        self.guarded: set[int] = set()
+        self._head_names = {" ".join(words) for words in rec._heads}
 
     # -- bookkeeping ---------------------------------------------------------
 
@@ -348,6 +397,7 @@ class _Run:
         """Known forms, longest first, minus guarded phrases."""
         doc, rec = self.doc, self.rec
         candidates = [Span(doc, s, e, label=_GUARD) for _, s, e in rec._guards(doc)]
+        self.guarded = {i for span in candidates for i in range(span.start, span.end)}
         for match_id, s, e in rec._exact(doc):
             actor = self.gaz.actors[self.rec.vocab.strings[match_id]]
             candidates.append(Span(doc, s, e, label=_LABEL_OF_KIND[actor.kind], kb_id=actor.id))
@@ -375,6 +425,9 @@ class _Run:
         doc = self.doc
         matches = [(self.rec.vocab.strings[m], s, e) for m, s, e in self.rec._bodies(doc)]
         for kind, s, e in matches:
+            if any(i in self.guarded for i in range(s, e)):
+                continue  # "Oval Office", "Salvation Army"
+            category, alone = "government", False
             if kind == _GOV_OF:
                 end = s + 2
                 while end < e and end not in self.title_starts and self._free(end, s, None):
@@ -385,17 +438,19 @@ class _Run:
                 if end - start < 3 or doc[end - 1].lower_ in ("of", "for", "the", "and", "&"):
                     continue
             else:
-                end, start = e, e - 1
-                while start > max(s, e - 4):
+                size = 2 if tuple(t.lower_ for t in doc[e - 2 : e]) in self.rec._heads else 1
+                category, alone = self.rec._heads[tuple(t.lower_ for t in doc[e - size : e])]
+                end, start = e, e - size
+                while start > max(s, e - 3 - size):
                     token = doc[start - 1]
                     if token.lower_ == "the" or start - 1 in self.title_starts:
                         break
                     if not self._free(start - 1, None, e):
                         break
                     start -= 1
-                if end - start < 2:
+                if end - start <= size and not (alone and self._state_before(start)):
                     continue
-            self._body(start, end)
+            self._body(start, end, category, explicit=alone)
 
     def _free(self, i: int, start: int | None, end: int | None) -> bool:
         """Whether token ``i`` may join a body name: unowned, or in a known body there."""
@@ -404,7 +459,12 @@ class _Run:
             return True
         return owner.label_ == "ORG" and (owner.start == start or owner.end == end)
 
-    def _body(self, start: int, end: int) -> None:
+    def _body(self, start: int, end: int, category: str, *, explicit: bool = False) -> None:
+        """Add the body ``doc[start:end]`` with its state.
+
+        ``explicit``: take the state only from just before or "of <State>" after
+        (military and legislative heads: "Salvation Army" is no state's army).
+        """
         doc, gaz = self.doc, self.gaz
         inside = {id(o): o for o in self.owner[start:end] if o is not None}
         if any(o.start < start or o.end > end for o in inside.values()):
@@ -423,9 +483,23 @@ class _Run:
             if code is None or actor.code == code:
                 return
             self._remove(known)
-        elif code is None:
+        elif code is None and not explicit:
             code = self._only_state_in_sentence(start)
-        org_id = gaz.bodies.get((name.lower(), code)) if code else None
+        elif code is None:
+            return
+        label = name
+        if state is not None and state.end <= start and name.lower() in self._head_names:
+            label = f"{doc[state.start : state.end].text} {name}"  # "Thai Navy"
+        org_id = None
+        if code:
+            names = [name, label]
+            if state is not None and name.lower() in self._head_names:  # "India's Navy"
+                names += [f"{d} {name}" for d, sid in gaz.demonyms.items() if sid == state.kb_id_]
+            org_id = next(
+                (gaz.bodies[k] for n in names if (k := (n.lower(), code)) in gaz.bodies), None
+            )
+            minted = gaz.org_id(name, code)
+            org_id = org_id or (minted if minted in gaz.actors else None)  # usa-senate
         org_id = org_id or (gaz.lookup(name) if code is None else None)
         if org_id is not None:
             actor = gaz.actors[org_id]
@@ -433,10 +507,10 @@ class _Run:
             actor = Actor(
                 id=gaz.org_id(name, code),
                 kind="organization",
-                label=name,
+                label=label,
                 code=code,
                 affiliation=f"state/{code}" if code else None,
-                category="government",
+                category=category,
             )
         self._add(Span(doc, start, end, label="ORG", kb_id=actor.id), actor)
 
@@ -495,16 +569,65 @@ class _Run:
             if context is None:
                 context = self._context_before(title.start)
             tokens = self._name_tokens(i)
+            if not tokens and kind == "state":
+                self._appositive(title, in_doc)
+                continue
             if not tokens or any(doc[t].text in self.gaz.not_names for t in tokens):
                 continue
             start, end = tokens[0], tokens[-1] + 1
             name = doc[start:end].text
             code = self._actor(context).code if context is not None and kind != "none" else None
+            if (
+                kind == "state"
+                and context is not None
+                and self._actor(context).category == "company"
+            ):
+                code = None  # "Boeing spokesman Dan Smith" speaks for a firm, not a state
             actor = self._person(
                 name, end - start, code, title.text if kind != "none" else None, in_doc
             )
             in_doc.add(actor.id)
             self._add(Span(doc, start, end, label="PERSON", kb_id=actor.id), actor)
+
+    def _appositive(self, title: Span, in_doc: set[str]) -> None:
+        """A name before ", <title> (of|for) <State>" or ", <State>'s <title>".
+
+        "Jusman Syafii Djamal, minister of transport for Indonesia, said":
+        the title follows the name, so the state must be named right there.
+        """
+        doc = self.doc
+        context = self._context_before(title.start)
+        i = title.start - 1
+        while i >= 0 and title.start - i <= 4 and doc[i].text != ",":
+            owner = self.owner[i]
+            if not (doc[i].is_lower or doc[i].text in _POSSESSIVE or owner is context):
+                return
+            i -= 1
+        if i < 1 or doc[i].text != ",":
+            return
+        if context is None:  # "minister of transport for Indonesia"
+            j = title.end
+            while j < len(doc) and j - title.end < 3 and doc[j].is_lower:
+                if doc[j].lower_ in ("of", "for") and self._state_at(j + 1) is not None:
+                    context = self._state_at(j + 1)
+                    break
+                j += 1
+        if context is None or context.label_ != "STATE":
+            return
+        end, start = i, i
+        while start > 0 and end - start < 4 and self.owner[start - 1] is None:
+            token = doc[start - 1]
+            if not _is_name_token(token) or token.text in self.gaz.not_names:
+                break
+            start -= 1
+            if token.is_sent_start:
+                break
+        if end - start < 2 or (start > 0 and _is_name_token(doc[start - 1])):
+            return
+        code = self._actor(context).code
+        actor = self._person(doc[start:end].text, end - start, code, title.text, in_doc)
+        in_doc.add(actor.id)
+        self._add(Span(doc, start, end, label="PERSON", kb_id=actor.id), actor)
 
     def _context_before(self, start: int) -> Span | None:
         doc = self.doc

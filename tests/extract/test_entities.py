@@ -477,3 +477,281 @@ def test_duplicate_form_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ExtractionError, match="'Huawei' names 'organization/acme'"):
         Gazetteer.from_directory(data)
+
+
+# (id, text, entity text, label, kb_id, code): one sentence per class of actor.
+ACTOR_CLASSES = [
+    ("airline-flag", "Qantas ordered jets.", "Qantas", "ORG", "organization/qantas", "AUS"),
+    (
+        "airline-us",
+        "Delta Air Lines cut routes.",
+        "Delta Air Lines",
+        "ORG",
+        "organization/delta-air-lines",
+        "USA",
+    ),
+    (
+        "airline-china-airlines-is-taiwanese",
+        "China Airlines leased two freighters.",
+        "China Airlines",
+        "ORG",
+        "organization/china-airlines",
+        "TWN",
+    ),
+    (
+        "airline-hong-kong",
+        "Cathay Pacific signed for ten aircraft.",
+        "Cathay Pacific",
+        "ORG",
+        "organization/cathay-pacific",
+        "HKG",
+    ),
+    (
+        "airline-multinational",
+        "Scandinavian Airlines grounded its fleet.",
+        "Scandinavian Airlines",
+        "ORG",
+        "organization/scandinavian-airlines",
+        None,
+    ),
+    ("aerospace", "Embraer won the tender.", "Embraer", "ORG", "organization/embraer", "BRA"),
+    (
+        "defence",
+        "Rheinmetall will supply shells.",
+        "Rheinmetall",
+        "ORG",
+        "organization/rheinmetall",
+        "DEU",
+    ),
+    ("automotive", "Kia Motors opened a plant.", "Kia Motors", "ORG", "organization/kia", "KOR"),
+    (
+        "semiconductor",
+        "Tokyo Electron sells etchers.",
+        "Tokyo Electron",
+        "ORG",
+        "organization/tokyo-electron",
+        "JPN",
+    ),
+    (
+        "semiconductor-multinational",
+        "STMicroelectronics expanded.",
+        "STMicroelectronics",
+        "ORG",
+        "organization/stmicroelectronics",
+        None,
+    ),
+    (
+        "telecom",
+        "Deutsche Telekom tested 5G.",
+        "Deutsche Telekom",
+        "ORG",
+        "organization/deutsche-telekom",
+        "DEU",
+    ),
+    (
+        "energy",
+        "Saudi Aramco signed a supply deal.",
+        "Saudi Aramco",
+        "ORG",
+        "organization/saudi-aramco",
+        "SAU",
+    ),
+    ("mining", "Lynas ships rare earths.", "Lynas", "ORG", "organization/lynas", "AUS"),
+    (
+        "mining-dual-listed",
+        "Rio Tinto mines lithium.",
+        "Rio Tinto",
+        "ORG",
+        "organization/rio-tinto",
+        None,
+    ),
+    (
+        "accident-investigator",
+        "The BEA recovered the recorders.",
+        "BEA",
+        "ORG",
+        "organization/fra-bea",
+        "FRA",
+    ),
+    ("korea-bare", "Korea and Chile agreed.", "Korea", "STATE", "state/KOR", "KOR"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "kb_id", "code"),
+    [c[1:] for c in ACTOR_CLASSES],
+    ids=[c[0] for c in ACTOR_CLASSES],
+)
+def test_actor_classes(
+    nlp: Language, text: str, name: str, label: str, kb_id: str, code: str | None
+) -> None:
+    doc = nlp(text)
+    assert (name, label, kb_id) in triples(doc)
+    assert doc._.get(ACTORS_EXTENSION)[kb_id].code == code
+
+
+# (id, text, body text, kb_id, code, category, label of the actor)
+BODY_HEADS = [
+    (
+        "navy-after-demonym",
+        "The Royal Thai Navy bought frigates.",
+        "Navy",
+        "organization/tha-navy",
+        "THA",
+        "military",
+        "Thai Navy",
+    ),
+    (
+        "air-force",
+        "The Israeli Air Force tested drones.",
+        "Air Force",
+        "organization/isr-air-force",
+        "ISR",
+        "military",
+        "Israeli Air Force",
+    ),
+    (
+        "coast-guard-possessive",
+        "Japan's Coast Guard patrols.",
+        "Coast Guard",
+        "organization/jpn-coast-guard",
+        "JPN",
+        "military",
+        "Japan Coast Guard",
+    ),
+    (
+        "known-body-from-possessive",
+        "India's Navy sailed.",
+        "Navy",
+        "organization/ind-indian-navy",
+        "IND",
+        "military",
+        "Indian Navy",
+    ),
+    (
+        "parliament",
+        "The Indian Parliament passed it.",
+        "Parliament",
+        "organization/ind-parliament",
+        "IND",
+        "government",
+        "Indian Parliament",
+    ),
+    (
+        "senate-known",
+        "The U.S. Senate voted.",
+        "U.S. Senate",
+        "organization/usa-senate",
+        "USA",
+        "government",
+        "United States Senate",
+    ),
+    (
+        "commission",
+        "The Japan Fair Trade Commission objected.",
+        "Fair Trade Commission",
+        "organization/jpn-fair-trade-commission",
+        "JPN",
+        "government",
+        "Fair Trade Commission",
+    ),
+    (
+        "agency",
+        "The Korean Space Agency launched it.",
+        "Space Agency",
+        "organization/kor-space-agency",
+        "KOR",
+        "government",
+        "Space Agency",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kb_id", "code", "category", "label"),
+    [b[1:] for b in BODY_HEADS],
+    ids=[b[0] for b in BODY_HEADS],
+)
+def test_body_heads(
+    nlp: Language, text: str, name: str, kb_id: str, code: str, category: str, label: str
+) -> None:
+    doc = nlp(text)
+    assert (name, "ORG", kb_id) in triples(doc)
+    actor = doc._.get(ACTORS_EXTENSION)[kb_id]
+    assert (actor.code, actor.category, actor.label) == (code, category, label)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Salvation Army and the Irish Republican Army were named.",
+        "Staff in the Oval Office watched.",
+        "The Navy said nothing.",
+        "The Indian National Congress objected.",
+    ],
+    ids=["guarded-army", "oval-office", "bare-head", "party"],
+)
+def test_no_body_without_state(nlp: Language, text: str) -> None:
+    assert [e for e in nlp(text).ents if e.label_ == "ORG"] == []
+
+
+def test_government_is_the_state(nlp: Language) -> None:
+    doc = nlp("The Australian government and the Government of India agreed.")
+    assert triples(doc) == [("Australian", "STATE", "state/AUS"), ("India", "STATE", "state/IND")]
+
+
+# (id, text, name, kb_id, code)
+PERSON_FORMS = [
+    (
+        "title-name-of-state",
+        "Prime Minister Yoshihide Suga of Japan spoke.",
+        "Yoshihide Suga",
+        "person/yoshihide-suga",
+        "JPN",
+    ),
+    (
+        "suffix",
+        "President Joseph R. Biden, Jr. spoke.",
+        "Joseph R. Biden",
+        "person/joe-biden",
+        "USA",
+    ),
+    ("chancellor", "Chancellor Olaf Scholz spoke.", "Olaf Scholz", "person/olaf-scholz", "DEU"),
+    (
+        "appositive-for-state",
+        "Ana Ruiz Vela, minister of transport for Peru, said so.",
+        "Ana Ruiz Vela",
+        "person/ana-ruiz-vela",
+        "PER",
+    ),
+    (
+        "appositive-possessive",
+        "They met Tomas Lind, Sweden's defence minister, on Monday.",
+        "Tomas Lind",
+        "person/tomas-lind",
+        "SWE",
+    ),
+    (
+        "company-spokesman-has-no-state",
+        "Boeing spokesman Dan Hale said no.",
+        "Dan Hale",
+        "person/dan-hale",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kb_id", "code"),
+    [p[1:] for p in PERSON_FORMS],
+    ids=[p[0] for p in PERSON_FORMS],
+)
+def test_person_forms(nlp: Language, text: str, name: str, kb_id: str, code: str | None) -> None:
+    doc = nlp(text)
+    assert (name, "PERSON", kb_id) in triples(doc)
+    assert doc._.get(ACTORS_EXTENSION)[kb_id].code == code
+
+
+def test_appositive_needs_a_state(nlp: Language) -> None:
+    doc = nlp("Last Tuesday, the minister said no. Maria Gomez, a minister, left.")
+    assert [e for e in doc.ents if e.label_ == "PERSON"] == []
