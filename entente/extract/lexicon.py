@@ -20,7 +20,15 @@ from importlib import resources
 from entente.errors import ExtractionError
 from entente.records import AGREEMENT_TYPES, RESTRICTION_TYPES, STATUSES
 
-__all__ = ["Cue", "Trigger", "inflections", "load_cues", "load_triggers", "token_patterns"]
+__all__ = [
+    "Cue",
+    "Trigger",
+    "inflections",
+    "load_cues",
+    "load_memberships",
+    "load_triggers",
+    "token_patterns",
+]
 
 _CUE_KINDS = (
     "negation",
@@ -138,6 +146,30 @@ def load_cues() -> tuple[Cue, ...]:
             )
         cues.append(Cue(row["id"], row["cue"], _phrases("cues.jsonl", lineno, row)))
     return tuple(cues)
+
+
+@lru_cache(maxsize=1)
+def load_memberships() -> dict[str, tuple[str, ...]]:
+    """Member states of small, stable groupings (``memberships.tsv``): Quad -> AUS, IND...
+
+    Only groupings whose membership is fixed are listed: "we" in a Quad statement
+    are its four members, but NATO's or the EU's membership depends on the date.
+    """
+    path = resources.files("entente.extract") / "data" / "memberships.tsv"
+    members: dict[str, tuple[str, ...]] = {}
+    with path.open(encoding="utf-8") as stream:
+        for lineno, line in enumerate(stream, 1):
+            if lineno == 1 or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            codes = fields[1].split("|") if len(fields) > 1 else []
+            if not fields[0].startswith("organization/") or not all(
+                len(c) == 3 and c.isupper() for c in codes
+            ):
+                raise ExtractionError(f"memberships.tsv:{lineno}: expected an organization id "
+                                      "and |-separated ISO alpha-3 codes")  # fmt: skip
+            members[fields[0]] = tuple(f"state/{c}" for c in codes)
+    return members
 
 
 @lru_cache(maxsize=1)

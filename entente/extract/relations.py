@@ -47,6 +47,7 @@ from entente.extract.lexicon import (
     Trigger,
     inflections,
     load_cues,
+    load_memberships,
     load_triggers,
     token_patterns,
 )
@@ -129,6 +130,7 @@ class RelationFinder:
         self.actor_lookup = actor_lookup or (lambda _id: None)
         self.min_confidence = min_confidence
         self.triggers = {t.id: t for t in load_triggers()}
+        self.memberships = load_memberships()
         self.deal_past_forms = frozenset(
             form
             for phrase in self.triggers["deal"].phrases + self.triggers["deal_weak"].phrases
@@ -206,7 +208,10 @@ class RelationFinder:
                 )
             ids = _unique(a.kb_id_ for a in in_sent)
             if index == 0:
-                context.headline = ids
+                # a statement of the Quad speaks for its members
+                context.headline = _unique(
+                    m for i in ids for m in (i, *self.memberships.get(i, ()))
+                )
             if len(found) == before and len(ids) >= 2:
                 context.last_group = ids
         return _merge([r for r in found if r.confidence >= self.min_confidence])
