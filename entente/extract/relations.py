@@ -98,6 +98,8 @@ class _Context:
     """What earlier sentences of the article leave for later ones to refer to."""
 
     last_group: tuple[str, ...] = ()
+    by_type: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Participants of the last relation of each type, for "the pact", "the deal"."""
     headline: tuple[str, ...] = ()
     """Actors of the first sentence (the headline): what the article is about."""
 
@@ -319,6 +321,7 @@ class RelationFinder:
                     yield from _distribute(doc, relation, event, clause_actors, range(lo, hi))
                     # "the two countries" later refers to the acting side
                     context.last_group = relation.parties or relation.imposers
+                    context.by_type[relation.type] = relation.participants
             if len(subject) >= 1:
                 previous_subject = subject
 
@@ -363,10 +366,27 @@ class RelationFinder:
         borrowed = False
         rule = f"{event.kind}.{triggers[0].id}"
 
+        # "the pact", "this deal": the last relation of that type, when the clause
+        # names no actors of its own
+        definite = next(
+            (
+                t.trigger.type
+                for t in event.triggers
+                if t.trigger.role == "noun"
+                and t.start > 0
+                and doc[t.start - 1].lower_ in ("the", "this", "that")
+                and t.trigger.type in context.by_type
+            ),
+            None,
+        )
         if event.kind == "agreement":
             # "respond to the DPRK", "against China": not a party of the agreement
             adversary_ends = {c.end for c in cues.get("adversary", [])}
             parties = _unique(a.kb_id_ for a in in_region if not _after_any(doc, a, adversary_ends))
+            if len(parties) < 2 and definite is not None:
+                parties = _unique((*parties, *context.by_type[definite]))
+                borrowed = True
+                rule += ".definite"
             if len(parties) < 2:
                 extra = self._group(context, group_ref, first_person, fallback_subject)
                 merged = _unique((*parties, *extra))
@@ -571,6 +591,10 @@ def _tops(keys: tuple[str, ...]) -> set[str]:
 def _compatible(a: Relation, b: Relation) -> bool:
     if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
         return False
+    # "the pact" names an earlier pact explicitly, whatever it is said to cover
+    definite = any(m.rule.endswith(".definite") for m in a.mentions + b.mentions)
+    if definite and set(a.participants) == set(b.participants):
+        return True
     if a.technologies and b.technologies and not _tops(a.technologies) & _tops(b.technologies):
         return False  # "a pact on critical minerals" and "on rare earths" may be one pact
     if a.kind == "agreement":

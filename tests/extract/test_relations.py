@@ -244,3 +244,22 @@ def test_a_one_party_deal_takes_the_headline_subject(nlp) -> None:
     deal = only(found, "agreement", "deal")
     assert set(deal.parties) == {"organization/korean-air", "organization/airbus"}
     assert deal.status == "signed"
+
+
+def test_the_pact_refers_to_the_last_pact(nlp) -> None:
+    found = relations(
+        nlp,
+        "India and Japan signed a pact on semiconductors in March. "
+        "Officials said the pact also covers quantum computing.",
+    )
+    pact = only(found, "agreement", "formal_agreement")
+    assert set(pact.parties) == {"state/IND", "state/JPN"}
+    assert {m.sentence_index for m in pact.mentions} == {0, 1}
+    assert pact.status == "signed"
+
+
+def test_continuing_cooperation_is_ongoing(nlp) -> None:
+    relation = only(
+        relations(nlp, "Canada and Mexico will continue to cooperate on batteries."), "agreement"
+    )
+    assert relation.status == "ongoing"
