@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -157,14 +157,22 @@ def _mention_quads(mention: Mention, article: NamedNode) -> list[Quad]:
     ]
 
 
-def relation_quads(relation: Relation, article_id: str) -> list[Quad]:
+def relation_quads(
+    relation: Relation, article_id: str, node: NamedNode | None = None
+) -> list[Quad]:
     """Statements about one relation and its evidence mentions, in the article's graph.
+
+    Args:
+        relation: The relation.
+        article_id: The article it was found in.
+        node: The relation's IRI when another article already reports it (see
+            :mod:`entente.graph.merging`); by default one is minted for this article.
 
     Raises:
         ValueError: If the kind is unknown, or a mention belongs to another article.
     """
     graph = article_iri(article_id)
-    node = relation_iri(relation, article_id)
+    node = node or relation_iri(relation, article_id)
     if relation.kind == "agreement":
         quads = [
             Quad(node, _A, ENT["Agreement"], graph),
@@ -233,11 +241,15 @@ def actor_quads(actors: Iterable[Actor]) -> list[Quad]:
     return quads
 
 
-def extraction_quads(extraction: Extraction) -> tuple[list[Quad], list[Quad]]:
+def extraction_quads(
+    extraction: Extraction, nodes: Sequence[NamedNode | None] | None = None
+) -> tuple[list[Quad], list[Quad]]:
     """All statements of one extraction.
 
     Args:
         extraction: The article and what was extracted from it.
+        nodes: For each relation, in order, the IRI it already has in the store
+            (reported by another article) or ``None`` to mint one.
 
     Returns:
         ``(article_quads, actor_quads)``: the first all in the article's named graph
@@ -250,6 +262,7 @@ def extraction_quads(extraction: Extraction) -> tuple[list[Quad], list[Quad]]:
     """
     article_id = extraction.article.id
     quads = article_quads(extraction)
-    for relation in extraction.relations:
-        quads.extend(relation_quads(relation, article_id))
+    nodes = nodes or [None] * len(extraction.relations)
+    for relation, node in zip(extraction.relations, nodes, strict=True):
+        quads.extend(relation_quads(relation, article_id, node))
     return list(dict.fromkeys(quads)), list(dict.fromkeys(actor_quads(extraction.actors)))

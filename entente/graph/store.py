@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from entente.errors import OntologyError, StoreError, StoreLockedError
 from entente.graph.iris import ACTORS_GRAPH, DCTERMS, ONTOLOGY_GRAPH, article_iri
+from entente.graph.merging import DEFAULT_WINDOW_DAYS, shared_relation
 from entente.graph.rdf import extraction_quads
 from entente.records import Extraction
 
@@ -106,6 +107,7 @@ class GraphStore:
         self._store: ox.Store | None = store
         self.path = path
         self.read_only = read_only
+        self.merge_window_days = DEFAULT_WINDOW_DAYS
 
     @classmethod
     def open(
@@ -273,6 +275,11 @@ class GraphStore:
     def replace_article(self, extraction: Extraction) -> None:
         """Store an extraction, replacing whatever the store held for that article.
 
+        A relation that another stored article already reports (same kind, type,
+        status, flags, participants and technology tops, dates within
+        :attr:`merge_window_days`) keeps that relation's IRI, so the event is one
+        node with every source (:mod:`entente.graph.merging`).
+
         In one transaction: the article's named graph is dropped and refilled, and
         the actors are added to ``entr:graph/actors`` (adding a quad that is already
         there changes nothing, so re-ingesting the same extraction is a no-op).
@@ -282,8 +289,13 @@ class GraphStore:
                 :func:`entente.graph.rdf.extraction_quads`).
             StoreError: If the store is read-only, closed or cannot be written.
         """
-        article_quads, actor_quads = extraction_quads(extraction)
-        graph = article_iri(extraction.article.id)
+        article_id = extraction.article.id
+        nodes = [
+            shared_relation(self.oxigraph, relation, article_id, self.merge_window_days)
+            for relation in extraction.relations
+        ]
+        article_quads, actor_quads = extraction_quads(extraction, nodes)
+        graph = article_iri(article_id)
         insert = _insert_data({graph: article_quads, ACTORS_GRAPH: actor_quads})
         self._update(f"DROP SILENT GRAPH {graph} ;\n{insert}")
 

@@ -1,0 +1,82 @@
+"""The same event reported by several articles is one relation with every source."""
+
+from __future__ import annotations
+
+import pytest
+
+from entente.graph.query import run_query
+from entente.graph.store import GraphStore
+from entente.records import Actor, Article, Extraction, Mention, Relation
+
+INDIA = Actor("state/IND", "state", "India", code="IND")
+JAPAN = Actor("state/JPN", "state", "Japan", code="JPN")
+
+SOURCES = """
+SELECT ?relation (COUNT(DISTINCT ?article) AS ?sources) WHERE {
+  ?relation a ent:Agreement ; prov:wasDerivedFrom ?article .
+} GROUP BY ?relation
+"""
+
+
+def report(article_id: str, date: str | None, *, status: str = "signed", tech: str = "5g"):
+    text = f"India and Japan signed a pact on 5G ({article_id})."
+    mention = Mention(article_id, 0, text, 0, len(text), text, 0.8, "agreement.sign")
+    relation = Relation(
+        "agreement", "formal_agreement", status, parties=("state/IND", "state/JPN"),
+        technologies=(tech,), date=date, confidence=0.8, mentions=(mention,),
+    )  # fmt: skip
+    article = Article(article_id, text, date=date)
+    return Extraction(article, (INDIA, JAPAN), (relation,))
+
+
+@pytest.fixture
+def store():
+    with GraphStore.open(None) as opened:
+        yield opened
+
+
+def sources(store: GraphStore) -> list[int]:
+    return sorted(int(r["sources"].value) for r in run_query(store, SOURCES).records())
+
+
+def test_two_reports_of_one_pact_are_one_relation(store: GraphStore) -> None:
+    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(report("a2", "2020-09-12"))
+    assert sources(store) == [2]
+    evidence = run_query(store, "SELECT DISTINCT ?m WHERE { ?r a ent:Agreement ; ent:evidence ?m }")
+    assert len(evidence) == 2
+
+
+def test_removing_one_source_keeps_the_other(store: GraphStore) -> None:
+    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(report("a2", "2020-09-12"))
+    store.remove_article("a1")
+    assert sources(store) == [1]
+    store.replace_article(report("a1", "2020-09-09"))  # re-ingest: merged again, not doubled
+    assert sources(store) == [2]
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        (report("a2", "2021-03-01"), [1, 1]),
+        (report("a2", "2020-09-12", status="agreed"), [1, 1]),
+        (report("a2", "2020-09-12", tech="satellites"), [1, 1]),
+        (report("a2", "2020-09-12", tech="6g"), [2]),
+        (report("a2", None), [2]),
+    ],
+    ids=["months-apart", "other-status", "other-technology", "same-top-concept", "undated"],
+)
+def test_what_counts_as_the_same_event(store: GraphStore, second, expected) -> None:
+    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(second)
+    assert sources(store) == expected
+
+
+def test_a_merged_relation_satisfies_the_shapes(store: GraphStore) -> None:
+    from entente.graph.validate import validate_store
+
+    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(report("a2", "2020-09-12"))
+    result = validate_store(store.oxigraph)
+    assert result.conforms, result.text
