@@ -19,30 +19,21 @@ per source.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import hashlib
+import json
 from functools import lru_cache
 
 import pyoxigraph as ox
 
-from entente.graph.iris import ENT, actor_iri, article_iri, concept_iri, technology_iri
+from entente.graph.iris import ENT, article_iri, technology_iri
 from entente.records import Relation
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "shared_relation"]
+__all__ = ["DEFAULT_WINDOW_DAYS", "merge_key", "shared_relation"]
 
 DEFAULT_WINDOW_DAYS = 30
 """Reports of one event whose dates are at most this many days apart are merged."""
 
 _ROLES = (("party", "parties"), ("imposedBy", "imposers"), ("target", "targets"))
-_CANDIDATES = """
-SELECT * WHERE {  # substituted variables must be projected
-  GRAPH ?graph {
-    ?relation a ?class ; ?typeProperty ?type ; ent:status ?status ;
-              ent:negated ?negated ; ent:hedged ?hedged ; ?anchorProperty ?anchor .
-    ?relation ?property ?value .
-    VALUES ?property { ent:party ent:imposedBy ent:target ent:technology ent:date }
-  }
-}
-"""
 
 
 @lru_cache(maxsize=1)
@@ -76,43 +67,39 @@ def _close(a: str | None, b: str | None, window_days: int) -> bool:
     return abs((da[0] - db[0]).days) <= window_days
 
 
+def merge_key(relation: Relation) -> str:
+    """A digest of what makes two reports the same event (everything but date and wording)."""
+    tops = _tops()
+    parts = [
+        relation.kind,
+        relation.type,
+        relation.status,
+        relation.negated,
+        relation.hedged,
+        *(sorted(getattr(relation, field)) for _prop, field in _ROLES),
+        sorted({tops.get(technology_iri(t).value, t) for t in relation.technologies}),
+    ]
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
+
+
 def shared_relation(
     store: ox.Store, relation: Relation, article_id: str, window_days: int = DEFAULT_WINDOW_DAYS
 ) -> ox.NamedNode | None:
-    """The IRI under which another article already reports ``relation``, if any."""
-    roles = {prop: {actor_iri(a).value for a in getattr(relation, field)} for prop, field in _ROLES}
-    anchor_property, anchor = next((p, sorted(v)[0]) for p, v in roles.items() if v)
-    kind = "Agreement" if relation.kind == "agreement" else "Restriction"
-    scheme = "agreement-type" if relation.kind == "agreement" else "restriction-type"
-    solutions = store.query(
-        _CANDIDATES,
-        prefixes={"ent": ENT.iri},
-        substitutions={
-            ox.Variable("class"): ENT[kind],
-            ox.Variable("typeProperty"): ENT[f"{relation.kind}Type"],
-            ox.Variable("type"): concept_iri(scheme, relation.type),
-            ox.Variable("status"): concept_iri("status", relation.status),
-            ox.Variable("negated"): ox.Literal(relation.negated),
-            ox.Variable("hedged"): ox.Literal(relation.hedged),
-            ox.Variable("anchorProperty"): ENT[anchor_property],
-            ox.Variable("anchor"): ox.NamedNode(anchor),
-        },
-    )
-    found: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    own_graph = article_iri(article_id).value
-    for solution in solutions:
-        key = (solution["relation"].value, solution["graph"].value)
-        if key[1] == own_graph:
+    """The IRI under which another article already reports ``relation``, if any.
+
+    Candidates are found through the ``ent:mergeKey`` index in constant time per
+    relation, whatever the size of the store; only their dates are compared here.
+    """
+    own_graph = article_iri(article_id)
+    key = ox.Literal(merge_key(relation))
+    dates: dict[ox.NamedNode, set[str]] = {}
+    for quad in store.quads_for_pattern(None, ENT["mergeKey"], key, None):
+        if quad.graph_name == own_graph or not isinstance(quad.graph_name, ox.NamedNode):
             continue  # the article's own earlier version is about to be replaced
-        prop = solution["property"].value.removeprefix(ENT.iri)
-        found[key][prop].add(solution["value"].value)
-    tops = _tops()
-    want_tops = {tops.get(technology_iri(t).value, t) for t in relation.technologies}
-    for (iri, _graph), values in sorted(found.items()):
-        if any(values.get(prop, set()) != members for prop, members in roles.items()):
-            continue
-        if {tops.get(t, t) for t in values.get("technology", set())} != want_tops:
-            continue
-        if all(_close(relation.date, d, window_days) for d in values.get("date", {None})):
-            return ox.NamedNode(iri)
+        found = dates.setdefault(quad.subject, set())
+        for q in store.quads_for_pattern(quad.subject, ENT["date"], None, quad.graph_name):
+            found.add(q.object.value)
+    for node in sorted(dates, key=lambda n: n.value):
+        if all(_close(relation.date, d, window_days) for d in dates[node]):
+            return node
     return None

@@ -40,6 +40,7 @@ from entente.graph.iris import (
     relation_iri,
     technology_iri,
 )
+from entente.graph.merging import merge_key
 from entente.records import Actor, Article, Extraction, Mention, Relation
 
 __all__ = [
@@ -186,6 +187,7 @@ def relation_quads(
             ),
         ]
     quads.append(Quad(node, ENT["status"], concept_iri("status", relation.status), graph))
+    quads.append(Quad(node, ENT["mergeKey"], Literal(merge_key(relation)), graph))
     for prop, actors in (
         ("party", relation.parties),
         ("imposedBy", relation.imposers),

@@ -70,6 +70,7 @@ class ENT(DefinedNamespace):
     party: URIRef  # An actor that is a party to an agreement.
     restrictionType: URIRef  # The kind of a restriction: a concept of ent:RestrictionTypeScheme.
     role: URIRef  # A person's office as written in the article ("Prime Minister").
+    mergeKey: URIRef  # A digest of what makes two reports the same event; equal keys and close dates are merged.
     rule: URIRef  # The name of the extraction rule that produced the mention ("agreement.verb"), for error analysis.
     sentence: URIRef  # The text of the sentence that contains the evidence span.
     sentenceIndex: URIRef  # The 0-based index of the mention's sentence in the article.
