@@ -80,3 +80,16 @@ def test_a_merged_relation_satisfies_the_shapes(store: GraphStore) -> None:
     store.replace_article(report("a2", "2020-09-12"))
     result = validate_store(store.oxigraph)
     assert result.conforms, result.text
+
+
+def test_all_agreements_lists_each_report_once(store: GraphStore) -> None:
+    from entente.graph.query import load_example
+
+    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(report("a2", "2020-09-12"))
+    rows = run_query(store, load_example("all-agreements")).records()
+    assert sorted((r["article"].value[-2:], r["date"].value) for r in rows) == [
+        ("a1", "2020-09-09"),
+        ("a2", "2020-09-12"),
+    ]
+    assert len({r["agreement"] for r in rows}) == 1
