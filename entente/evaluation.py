@@ -254,14 +254,23 @@ def relations_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Eva
 # -- scoring ------------------------------------------------------------------------------
 
 
+def _word_overlap(a: str, b: str) -> float:
+    """Share of the gold evidence's words found in the predicted evidence."""
+    gold_words = {w.lower() for w in a.split() if len(w) > 3}
+    if not gold_words:
+        return 0.0
+    return round(len(gold_words & {w.lower() for w in b.split()}) / len(gold_words), 1)
+
+
 def _match(
     gold: list[EvalRelation], pred: list[EvalRelation]
 ) -> list[tuple[EvalRelation, EvalRelation]]:
     """One-to-one matches of the same kind, greedily by Jaccard overlap of participant codes.
 
-    Among equally good overlaps, a relation of the same type, then one sharing more
-    technology top concepts, is preferred: several relations often join the same
-    states in one article (a partnership, talks, a deal...).
+    Among equally good overlaps, a relation of the same type, then one whose evidence
+    shares more words with the gold evidence, then one sharing more technology top
+    concepts, is preferred: several relations often join the same states in one
+    article (a partnership, talks, a deal...).
     """
     candidates = []
     for gi, g in enumerate(gold):
@@ -271,7 +280,8 @@ def _match(
             overlap = len(g.codes & p.codes) / len(g.codes | p.codes)
             if overlap >= 0.5:
                 tops = len(g.tops & p.tops)
-                candidates.append((overlap, g.type == p.type, tops, -gi, -pi, gi, pi))
+                text = _word_overlap(g.evidence, p.evidence)
+                candidates.append((overlap, g.type == p.type, text, tops, -gi, -pi, gi, pi))
     matched, used_g, used_p = [], set(), set()
     for *_key, gi, pi in sorted(candidates, reverse=True):
         if gi not in used_g and pi not in used_p:
