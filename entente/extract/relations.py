@@ -321,7 +321,7 @@ class RelationFinder:
                     yield from _distribute(doc, relation, event, clause_actors, range(lo, hi))
                     # "the two countries" later refers to the acting side
                     context.last_group = relation.parties or relation.imposers
-                    context.by_type[relation.type] = relation.participants
+                    context.by_type[relation.type] = relation.parties or relation.imposers
             if len(subject) >= 1:
                 previous_subject = subject
 
@@ -379,6 +379,7 @@ class RelationFinder:
             ),
             None,
         )
+        opposition = any(t.type == "opposition" for t in triggers)
         if event.kind == "agreement":
             # "respond to the DPRK", "against China": not a party of the agreement
             adversary_ends = {c.end for c in cues.get("adversary", [])}
@@ -419,6 +420,10 @@ class RelationFinder:
             if not imposers:
                 extra = self._group(context, group_ref, first_person, fallback_subject)
                 imposers, borrowed = tuple(i for i in extra if i not in targets), True
+            if not targets and opposition and definite is not None:
+                # "Beijing opposes the export controls": against those who imposed them
+                targets = context.by_type[definite]
+                rule += ".definite"
             targets = tuple(t for t in targets if t not in imposers)
             if not imposers or not targets:
                 return None
@@ -557,6 +562,8 @@ def _type_and_status(event: _Event) -> tuple[str, str, _Trig | None]:
         typed("noun", False) or typed("verb", False) or typed("noun", True) or typed("verb", True)
     )
     type_ = typed[0].trigger.type if typed else "cooperation"
+    if any(t.trigger.type == "opposition" and not t.trigger.weak for t in event.triggers):
+        type_ = "opposition"  # "opposes the export controls" is opposition, not a control
     status_trig = next(
         (t for t in event.triggers if t.trigger.role == "verb" and t.trigger.status), None
     )

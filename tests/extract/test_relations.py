@@ -263,3 +263,20 @@ def test_continuing_cooperation_is_ongoing(nlp) -> None:
         relations(nlp, "Canada and Mexico will continue to cooperate on batteries."), "agreement"
     )
     assert relation.status == "ongoing"
+
+
+def test_opposing_the_controls_targets_those_who_imposed_them(nlp) -> None:
+    found = relations(
+        nlp,
+        "The United States and Japan agreed to restrict exports of chipmaking equipment to China. "
+        "Beijing said it firmly opposes the export controls.",
+    )
+    controls = only(found, "restriction", "export_control")
+    assert (set(controls.imposers), controls.targets) == (
+        {"state/USA", "state/JPN"},
+        ("state/CHN",),
+    )
+    assert controls.status == "agreed"  # decided now, in force later
+    opposition = only(found, "restriction", "opposition")
+    assert opposition.imposers == ("state/CHN",)
+    assert set(opposition.targets) == {"state/USA", "state/JPN"}
