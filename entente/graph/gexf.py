@@ -14,10 +14,10 @@ about three times slower.
 Format decisions:
 
 * Root ``<gexf xmlns="http://gexf.net/1.3" version="1.3">`` with the ``viz``
-  namespace and (unless ``schema_location=False``) ``xsi:schemaLocation``
-  pointing at ``http://gexf.net/1.3/gexf.xsd``, as Gephi writes it. The RELAX
-  NG schema does not declare ``xsi:schemaLocation``; everything else validates
-  against it. (The official XSD is not usable for checking: it rejects the
+  namespace, and no ``xsi:schemaLocation`` by default, so that the file
+  validates against the official RELAX NG schema as it is (that schema does not
+  declare the attribute; Gephi writes it but does not need it to read a file).
+  ``schema_location=True`` adds it, pointing at ``http://gexf.net/1.3/gexf.xsd``. (The official XSD is not usable for checking: it rejects the
   ``viz:`` elements it is meant to allow.)
   GEXF 1.3 has no graph name attribute, so ``name`` goes into
   ``<meta><description>``, with ``<creator>`` (``entente <version>``) and
@@ -142,7 +142,7 @@ def write_gexf(
     *,
     name: str,
     dynamic: bool = True,
-    schema_location: bool = True,
+    schema_location: bool = False,
 ) -> None:
     """Write a graph as a GEXF 1.3 document (see the module docstring for the format).
 
@@ -155,11 +155,10 @@ def write_gexf(
             writes atomically.
         name: Title of the graph, written as the meta description.
         dynamic: Use ``start``/``end`` attributes as GEXF time when there are any.
-        schema_location: Write ``xsi:schemaLocation`` on the root, as Gephi does.
-            The official ``gexf.rng`` does not declare that attribute (RELAX NG
-            gives ``xsi:`` no special status), so pass ``False`` for a file that
-            validates against the RELAX NG schema as it is; with ``True`` it
-            validates once that one attribute is removed.
+        schema_location: Also write ``xsi:schemaLocation`` on the root, as Gephi
+            does. The official ``gexf.rng`` does not declare that attribute (RELAX NG
+            gives ``xsi:`` no special status), so the default, ``False``, gives a
+            file that validates against it as it is.
 
     Raises:
         ExportError: A ``start``/``end`` value is not a date, or the file cannot
