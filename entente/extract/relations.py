@@ -17,11 +17,22 @@ For each sentence:
 4. Actors are assigned by position: an agreement's parties are the actors of its
    stretch of the clause; a restriction's imposers stand before its trigger and
    its targets after it (swapped for a passive "was banned by").
-5. A clause without enough actors borrows them: from a group reference ("the two
-   countries", "both sides") to the last group of actors seen, or from the
-   subject of the previous clause ("India, Japan snub China; set to collaborate").
+5. A clause without enough actors borrows them: "we"/"our" in a statement are
+   its authors, named in the headline (a grouping such as the Quad stands for its
+   members, ``data/memberships.tsv``); a group reference ("the two countries",
+   "both sides") is the last group of actors seen; "the pact", "the deal" are the
+   last relation of that type ("opposes the export controls" targets those who
+   imposed them); otherwise the subject of the previous clause ("India, Japan
+   snub China; set to collaborate"), and for a one-party deal or aid, the
+   headline's subject ("Korean Air bought 20 jets" under "Airbus secures orders").
+   Actors after an adversary cue ("deter", "respond to", "against") are not
+   parties of an agreement, and "signed deals with A, B and C" (a plural deal
+   noun) is one deal with each of A, B and C.
 6. Negation and hedging cues shortly before the triggers set ``negated`` and
-   ``hedged``; "will"/"to" before sign/ratify make the status ``proposed``.
+   ``hedged``; "will"/"to" before sign/ratify make the status ``proposed``
+   ("agreed to restrict" stays ``agreed``), continuation cues ("continue",
+   "further") make it ``ongoing``, a concluded deal ("won a contract") is
+   ``signed`` and future talks are ``proposed``.
 7. Events describing the same relation within the article (same kind and type,
    one party set within the other, compatible technologies) are merged into one
    relation with several mentions.
