@@ -17,8 +17,9 @@ Format decisions:
   namespace, and no ``xsi:schemaLocation`` by default, so that the file
   validates against the official RELAX NG schema as it is (that schema does not
   declare the attribute; Gephi writes it but does not need it to read a file).
-  ``schema_location=True`` adds it, pointing at ``http://gexf.net/1.3/gexf.xsd``. (The official XSD is not usable for checking: it rejects the
-  ``viz:`` elements it is meant to allow.)
+  ``schema_location=True`` adds it, pointing at ``http://gexf.net/1.3/gexf.xsd``.
+  (The official XSD is not usable for checking: it rejects the ``viz:``
+  elements it is meant to allow.)
   GEXF 1.3 has no graph name attribute, so ``name`` goes into
   ``<meta><description>``, with ``<creator>`` (``entente <version>``) and
   ``lastmodifieddate`` (today, UTC).

@@ -126,7 +126,11 @@ def test_full_view(store: ox.Store) -> None:
     assert pact["articles"] == "a1;a2"
     # first mention: the earlier article a2, not a1
     assert pact["evidence"] == "India and Japan signed an agreement on military logistics"
-    assert (pact["date"], pact["confidence"], pact["negated"]) == ("2020-09-10", 0.9, False)
+    assert (pact["date"], pact["confidence"], pact["negated"]) == (
+        "2020-09-10",
+        0.99,
+        False,
+    )  # two reports at 0.9 combine to 0.99
     assert graph.nodes[ids["Military logistics"]]["top"] == "Defence"
     partnership = graph.nodes[ids["partnership (proposed)"]]
     assert (partnership["date"], partnership["start"]) == ("2021-03", "2021-03-01")

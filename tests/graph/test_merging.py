@@ -93,3 +93,16 @@ def test_all_agreements_lists_each_report_once(store: GraphStore) -> None:
         ("a2", "2020-09-12"),
     ]
     assert len({r["agreement"] for r in rows}) == 1
+
+
+def test_two_reports_raise_the_exported_confidence(store: GraphStore) -> None:
+    from entente.graph.views import full_view
+
+    store.replace_article(report("a1", "2020-09-09"))
+    single = [d["confidence"] for _, d in full_view(store.oxigraph).nodes(data=True)
+              if d.get("kind") == "agreement"]  # fmt: skip
+    store.replace_article(report("a2", "2020-09-12"))
+    both = [d["confidence"] for _, d in full_view(store.oxigraph).nodes(data=True)
+            if d.get("kind") == "agreement"]  # fmt: skip
+    assert single == [0.8]
+    assert both == [0.96]  # 1 - (1 - 0.8) * (1 - 0.8)
