@@ -280,3 +280,24 @@ def test_opposing_the_controls_targets_those_who_imposed_them(nlp) -> None:
     opposition = only(found, "restriction", "opposition")
     assert opposition.imposers == ("state/CHN",)
     assert set(opposition.targets) == {"state/USA", "state/JPN"}
+
+
+def test_an_installed_model_adds_its_entities(tmp_path) -> None:
+    """--model loads any spaCy pipeline; its entities join the gazetteer's.
+
+    No statistical model can be installed here, so the "model" is a pipeline saved
+    to disk with an entity ruler standing in for a trained recogniser.
+    """
+    import spacy
+
+    model = spacy.blank("en")
+    ruler = model.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Alice Example"}])
+    model.to_disk(tmp_path / "model")
+
+    nlp = build_pipeline(str(tmp_path / "model"))
+    names = nlp.pipe_names
+    assert names.index("entity_ruler") < names.index("entente_gazetteer")
+    found = relations(nlp, "Alice Example and Narendra Modi agreed to cooperate on chips.")
+    relation = only(found, "agreement")
+    assert set(relation.parties) == {"person/alice-example", "person/narendra-modi"}
