@@ -46,7 +46,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -63,7 +62,7 @@ from entente.extract.lexicon import (
     token_patterns,
 )
 from entente.extract.technologies import SPANS_KEY as TECH_KEY
-from entente.ontology.technologies import load_technologies
+from entente.ontology.technologies import top_concepts
 from entente.records import Actor, Mention, Relation
 
 __all__ = ["ACTOR_LABELS", "RelationFinder"]
@@ -595,17 +594,6 @@ def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) 
     return False
 
 
-@lru_cache(maxsize=1)
-def _top_of() -> dict[str, str]:
-    return {t.key: t.top for t in load_technologies()}
-
-
-def _tops(keys: tuple[str, ...]) -> set[str]:
-    """The top concepts of technology keys."""
-    top = _top_of()
-    return {top.get(key, key) for key in keys}
-
-
 def _compatible(a: Relation, b: Relation) -> bool:
     if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
         return False
@@ -613,14 +601,15 @@ def _compatible(a: Relation, b: Relation) -> bool:
     definite = any(m.rule.endswith(".definite") for m in a.mentions + b.mentions)
     if definite and set(a.participants) == set(b.participants):
         return True
-    if a.technologies and b.technologies and not _tops(a.technologies) & _tops(b.technologies):
+    tops_a, tops_b = top_concepts(a.technologies), top_concepts(b.technologies)
+    if tops_a and tops_b and not tops_a & tops_b:
         return False  # "a pact on critical minerals" and "on rare earths" may be one pact
     if a.kind == "agreement":
         pa, pb = set(a.parties), set(b.parties)
         if pa == pb:
             return True
         # a subset of the parties is the same agreement only when it is about the same thing
-        shared = bool(_tops(a.technologies) & _tops(b.technologies))
+        shared = bool(tops_a & tops_b)
         return shared and (pa <= pb or pb <= pa)
     ta, tb = set(a.targets), set(b.targets)
     return set(a.imposers) == set(b.imposers) and (ta <= tb or tb <= ta)

@@ -21,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from functools import lru_cache
 
 import pyoxigraph as ox
 
-from entente.graph.iris import ENT, article_iri, technology_iri
+from entente.graph.iris import ENT, article_iri
+from entente.ontology.technologies import top_concepts
 from entente.records import Relation
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "merge_key", "shared_relation"]
@@ -34,13 +34,6 @@ DEFAULT_WINDOW_DAYS = 30
 """Reports of one event whose dates are at most this many days apart are merged."""
 
 _ROLES = (("party", "parties"), ("imposedBy", "imposers"), ("target", "targets"))
-
-
-@lru_cache(maxsize=1)
-def _tops() -> dict[str, str]:
-    from entente.ontology.technologies import load_technologies
-
-    return {technology_iri(t.key).value: t.top for t in load_technologies()}
 
 
 def _day(value: str) -> tuple[dt.date, int] | None:
@@ -69,7 +62,6 @@ def _close(a: str | None, b: str | None, window_days: int) -> bool:
 
 def merge_key(relation: Relation) -> str:
     """A digest of what makes two reports the same event (everything but date and wording)."""
-    tops = _tops()
     parts = [
         relation.kind,
         relation.type,
@@ -77,7 +69,7 @@ def merge_key(relation: Relation) -> str:
         relation.negated,
         relation.hedged,
         *(sorted(getattr(relation, field)) for _prop, field in _ROLES),
-        sorted({tops.get(technology_iri(t).value, t) for t in relation.technologies}),
+        sorted(top_concepts(relation.technologies)),
     ]
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:32]
 

@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "load_concept_keys",
     "load_technologies",
     "parse_technologies",
+    "top_concepts",
 ]
 
 TOP_CONCEPTS: tuple[str, ...] = (
@@ -288,6 +290,20 @@ def load_technologies() -> tuple[Technology, ...]:
         OntologyError: If the packaged file is missing or inconsistent.
     """
     return parse_technologies(path("technologies.ttl"))
+
+
+def top_concepts(keys: Iterable[str]) -> frozenset[str]:
+    """The top concepts of technology keys (``5g`` -> ``telecommunications``).
+
+    A key that is not in the scheme stands for itself.
+    """
+    top = _top_by_key()
+    return frozenset(top.get(key, key) for key in keys)
+
+
+@lru_cache(maxsize=1)
+def _top_by_key() -> dict[str, str]:
+    return {t.key: t.top for t in load_technologies()}
 
 
 @cache
