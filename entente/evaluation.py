@@ -291,6 +291,21 @@ def _match(
     return matched
 
 
+def _error(
+    metric: str, error: str, relation: EvalRelation, item: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One line of the error report (gold relations have no rule)."""
+    return {
+        "metric": metric,
+        "error": error,
+        "article": relation.article,
+        "item": list(item),
+        "relation": relation.describe(),
+        "evidence": relation.evidence,
+        "rule": relation.rule,
+    }
+
+
 def evaluate(
     gold: Mapping[str, list[EvalRelation]], predicted: Mapping[str, list[EvalRelation]]
 ) -> Evaluation:
@@ -316,30 +331,19 @@ def evaluate(
             for x in pred_set.keys() - gold_set:
                 scores[name].fp += 1
                 rel = pred_set[x]
-                result.errors.append(
-                    {"metric": name, "error": "false positive", "article": article,
-                     "item": list(x), "relation": rel.describe(), "evidence": rel.evidence,
-                     "rule": rel.rule}
-                )  # fmt: skip
+                result.errors.append(_error(name, "false positive", rel, x))
             for x in gold_set - pred_set.keys():
                 scores[name].fn += 1
                 rel = next(r for r in gold_rels if not r.negated and x in items(r))
-                result.errors.append(
-                    {"metric": name, "error": "false negative", "article": article,
-                     "item": list(x), "relation": rel.describe(), "evidence": rel.evidence,
-                     "rule": ""}
-                )  # fmt: skip
+                result.errors.append(_error(name, "false negative", rel, x))
         for g, p in _match(gold_rels, pred_rels):
             for name, same in (("type", g.type == p.type), ("status", g.status == p.status)):
                 if same:
                     scores[name].tp += 1
                 else:
                     scores[name].fn += 1
-                    result.errors.append(
-                        {"metric": name, "error": f"{getattr(p, name)} for {getattr(g, name)}",
-                         "article": article, "item": [], "relation": p.describe(),
-                         "evidence": p.evidence, "rule": p.rule}
-                    )  # fmt: skip
+                    wrong = f"{getattr(p, name)} for {getattr(g, name)}"
+                    result.errors.append(_error(name, wrong, p))
             for name in ("negated", "hedged"):
                 gv, pv = getattr(g, name), getattr(p, name)
                 if gv and pv:
@@ -349,10 +353,7 @@ def evaluate(
                 elif gv:
                     scores[name].fn += 1
                 if gv != pv:
-                    result.errors.append(
-                        {"metric": name, "error": "false positive" if pv else "false negative",
-                         "article": article, "item": [], "relation": p.describe(),
-                         "evidence": p.evidence, "rule": p.rule}
-                    )  # fmt: skip
+                    error = "false positive" if pv else "false negative"
+                    result.errors.append(_error(name, error, p))
     result.scores = scores
     return result
