@@ -292,10 +292,18 @@ def _match(
 
 
 def _error(
-    metric: str, error: str, relation: EvalRelation, item: tuple[str, ...] = ()
+    metric: str,
+    error: str,
+    relation: EvalRelation,
+    item: tuple[str, ...] = (),
+    gold: EvalRelation | None = None,
 ) -> dict[str, Any]:
-    """One line of the error report (gold relations have no rule)."""
-    return {
+    """One line of the error report (gold relations have no rule).
+
+    For a matched relation whose flag or label is wrong, ``gold`` is the gold relation
+    it was matched with, so the line shows both evidences side by side.
+    """
+    line = {
         "metric": metric,
         "error": error,
         "article": relation.article,
@@ -304,6 +312,9 @@ def _error(
         "evidence": relation.evidence,
         "rule": relation.rule,
     }
+    if gold is not None:
+        line |= {"gold_relation": gold.describe(), "gold_evidence": gold.evidence}
+    return line
 
 
 def evaluate(
@@ -343,7 +354,7 @@ def evaluate(
                 else:
                     scores[name].fn += 1
                     wrong = f"{getattr(p, name)} for {getattr(g, name)}"
-                    result.errors.append(_error(name, wrong, p))
+                    result.errors.append(_error(name, wrong, p, gold=g))
             for name in ("negated", "hedged"):
                 gv, pv = getattr(g, name), getattr(p, name)
                 if gv and pv:
@@ -354,6 +365,6 @@ def evaluate(
                     scores[name].fn += 1
                 if gv != pv:
                     error = "false positive" if pv else "false negative"
-                    result.errors.append(_error(name, error, p))
+                    result.errors.append(_error(name, error, p, gold=g))
     result.scores = scores
     return result

@@ -54,8 +54,11 @@ def test_type_and_status_on_matched_relations() -> None:
     # the deal pairs with the gold deal (same overlap, same type), the talks with the talks
     assert result.accuracy("type") == 1.0
     assert result.accuracy("status") == 0.5
-    errors = [e["error"] for e in result.errors if e["metric"] == "status"]
-    assert errors == ["agreed for signed"]
+    errors = [e for e in result.errors if e["metric"] == "status"]
+    assert [e["error"] for e in errors] == ["agreed for signed"]
+    # the line shows the gold relation it was matched with, beside the prediction
+    assert errors[0]["relation"].startswith("agreement/deal/agreed")
+    assert errors[0]["gold_relation"].startswith("agreement/deal/signed")
 
 
 def test_gold_file_errors_name_the_line(tmp_path: Path) -> None:
