@@ -77,9 +77,9 @@ _SETTLED_STATUSES = frozenset({"rejected", "cancelled", "suspended"})
 # ("signed", "cancelled") over the defaults of nouns ("agreed", "ongoing").
 _STATUS_RANK = {
     "signed": 3, "ratified": 3, "in_force": 3, "rejected": 3, "cancelled": 3, "suspended": 3,
-    "proposed": 2, "agreed": 1, "ongoing": 1,
+    "proposed": 0.5, "agreed": 1, "ongoing": 1,
 }  # fmt: skip
-_PAST_IRREGULAR = frozenset({"won", "bought", "sold", "signed", "inked", "ordered", "awarded"})
+_CONCLUDED = ("win", "award", "land", "secure", "clinch", "seal")
 
 
 @dataclass
@@ -143,13 +143,10 @@ class RelationFinder:
         self.min_confidence = min_confidence
         self.triggers = {t.id: t for t in load_triggers()}
         self.memberships = load_memberships()
+        # a contract won or awarded is concluded; goods bought or ordered are agreed
         self.deal_past_forms = frozenset(
-            form
-            for phrase in self.triggers["deal"].phrases + self.triggers["deal_weak"].phrases
-            if len(phrase) == 1
-            for form in inflections(phrase[0])
-            if form.endswith("ed") or form in _PAST_IRREGULAR
-        )
+            form for word in _CONCLUDED for form in inflections(word) if form.endswith("ed")
+        ) | {"won"}
         self.agree_forms = frozenset(
             form
             for phrase in self.triggers["agree"].phrases
@@ -183,6 +180,9 @@ class RelationFinder:
         for match_id, start, end in self.cue_matcher(doc):
             cues.setdefault(self.cue_kind[strings[match_id]], []).append(Span(doc, start, end))
         idioms = {i for span in cues.get("idiom", []) for i in range(span.start, span.end)}
+        for kind, spans in cues.items():
+            if kind != "idiom":  # the "to" of "due to" is no future
+                cues[kind] = [c for c in spans if not idioms.intersection(range(c.start, c.end))]
         trigs = [
             _Trig(self.triggers[span.label_], span.start, span.end)
             for span in sorted(trig_spans, key=lambda s: s.start)
@@ -291,8 +291,9 @@ class RelationFinder:
         date: str | None,
     ) -> Iterable[Relation]:
         previous_subject: tuple[str, ...] = ()
+        settings = _settings(doc, trigs, cues.get("location", []))
         for clause in self._clauses(sent, actors, cues):
-            clause_trigs = [t for t in trigs if t.start in clause]
+            clause_trigs = [t for t in trigs if t.start in clause and t.start not in settings]
             clause_actors = [a for a in actors if a.start in clause]
             if clause_trigs:
                 subject = _unique(
@@ -334,6 +335,74 @@ class RelationFinder:
                     context.by_type[relation.type] = relation.parties or relation.imposers
             if len(subject) >= 1:
                 previous_subject = subject
+
+    def _status(
+        self,
+        doc: Doc,
+        event: _Event,
+        clause: range,
+        cues: dict[str, list[Span]],
+        type_: str,
+        status: str,
+        status_trig: _Trig | None,
+        hedge: int | None,
+    ) -> str:
+        """The status the clause gives the event, starting from its trigger's status.
+
+        ``hedge`` is the start of the nearest hedge cue before the event, if any.
+        """
+        if status_trig is not None and status in _FORWARD_STATUSES:
+            future = [
+                f
+                for f in cues.get("future", [])
+                if status_trig.start - 3 <= f.start < status_trig.start
+            ]
+            if (
+                future
+                and future[0].start > 0
+                and doc[future[0].start - 1].lower_ in self.agree_forms
+            ):
+                return "agreed"  # "agreed to restrict exports": decided, in force later
+            if future or hedge is not None:
+                return "proposed"  # "will sign", "to ratify", "may sign"
+            return status
+        if status in _SETTLED_STATUSES:
+            return status
+        if status in ("agreed", "ongoing"):
+            going_on = _nearest_cue(cues.get("continuation", []), event, clause, window=10)
+            # the nearer of a hedge and a continuation cue scopes the event: "intend to
+            # continue their partnership" goes on; "has been attempting to take over" is
+            # only a bid
+            if (going_on is not None and (hedge is None or going_on > hedge)) or (
+                hedge is None and _names_existing(doc, event, status_trig)
+            ):
+                # "remain committed to", "advance the U.S.-India Strategic Partnership"
+                return "in_force" if type_ == "formal_agreement" else "ongoing"
+        if hedge is not None:
+            # "intend to expand their cooperation" presupposes that it exists
+            return "ongoing" if _expands(doc, event) else "proposed"
+        if status == "agreed" and type_ == "deal" and self._concluded(doc, event, clause):
+            return "signed"  # "won a contract", "was awarded the deal"
+        if type_ == "talks":
+            talks = _first_of_type(event, "talks")
+            if _cue_before(cues.get("future", []), talks, clause, window=4):
+                return "proposed"  # "will hold talks", "to launch a dialogue"
+            if status == "agreed":
+                # talks are held, or only agreed to be held ("agreed to hold talks")
+                decided = any(
+                    t.trigger.status == "agreed" and t.start < talks.start for t in event.triggers
+                )
+                return "proposed" if decided else "ongoing"
+        return status
+
+    def _concluded(self, doc: Doc, event: _Event, clause: range) -> bool:
+        """Whether a deal noun follows a verb of conclusion ("has won a contract")."""
+        return any(
+            doc[i].lower_ in self.deal_past_forms
+            for t in event.triggers
+            if t.trigger.type == "deal"
+            for i in range(max(t.start - 4, clause.start), t.start + 1)
+        )
 
     @staticmethod
     def _group(
@@ -444,37 +513,9 @@ class RelationFinder:
 
         type_, status, status_trig = _type_and_status(event)
         negated = _cue_before(cues.get("negation", []), event, clause, window=5)
-        hedged = _cue_before(cues.get("hedge", []), event, clause, window=8)
-        if status_trig is not None and status in _FORWARD_STATUSES:
-            future = [
-                f
-                for f in cues.get("future", [])
-                if status_trig.start - 3 <= f.start < status_trig.start
-            ]
-            if (
-                future
-                and future[0].start > 0
-                and doc[future[0].start - 1].lower_ in self.agree_forms
-            ):
-                status = "agreed"  # "agreed to restrict exports": decided, in force later
-            elif future:
-                status = "proposed"
-        if status == "agreed" and _cue_before(
-            cues.get("continuation", []), event, clause, window=6
-        ):
-            status = "ongoing"  # "will continue to work with", "remain committed to"
-        if hedged and status not in _SETTLED_STATUSES:
-            status = "proposed"  # "plan to sign", "looked forward to a dialogue"
-        elif (
-            status_trig is not None
-            and status == "agreed"
-            and type_ == "deal"
-            and status_trig.trigger.type == "deal"
-            and doc[status_trig.start].lower_ in self.deal_past_forms
-        ):
-            status = "signed"  # "won a contract", "bought 20 aircraft": a concluded deal
-        elif type_ == "talks" and _cue_before(cues.get("future", []), event, clause, window=4):
-            status = "proposed"  # "will hold talks", "to launch a dialogue"
+        hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=12)
+        hedged = hedge is not None
+        status = self._status(doc, event, clause, cues, type_, status, status_trig, hedge)
 
         weight = max(t.weight for t in triggers)
         confidence = weight * (0.8 if borrowed else 1.0) * (1.0 if strong else 0.8)
@@ -574,24 +615,107 @@ def _type_and_status(event: _Event) -> tuple[str, str, _Trig | None]:
     type_ = typed[0].trigger.type if typed else "cooperation"
     if any(t.trigger.type == "opposition" and not t.trigger.weak for t in event.triggers):
         type_ = "opposition"  # "opposes the export controls" is opposition, not a control
-    status_trig = next(
-        (t for t in event.triggers if t.trigger.role == "verb" and t.trigger.status), None
-    )
+    # the most explicit verb of that type (or of none) decides: "a joint statement signed
+    # by", "rejected a proposal"; "tells airlines not to buy ... due to the ban" is a boycott
+    verbs = [
+        t
+        for t in event.triggers
+        if t.trigger.role == "verb" and t.trigger.status and t.trigger.type in (None, type_)
+    ]
+    status_trig = max(verbs, key=lambda t: _STATUS_RANK.get(t.trigger.status, 0), default=None)
     if status_trig is None:
         status_trig = next((t for t in event.triggers if t.trigger.status), None)
     status = status_trig.trigger.status if status_trig else _DEFAULT_STATUS[event.kind]
     return type_, status, status_trig
 
 
-def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
-    """Whether a cue stands in the clause shortly before one of the event's triggers."""
-    trigger_tokens = {i for t in event.triggers for i in range(t.start, t.end)}
-    for cue in cues:
-        if cue.start not in clause or trigger_tokens.intersection(range(cue.start, cue.end)):
+def _settings(doc: Doc, trigs: list[_Trig], locations: list[Span]) -> set[int]:
+    """Starts of meeting nouns that only say where something happened.
+
+    "launched the committee at the North American Leaders' Summit": the summit is the
+    setting of the launch, not talks of its own.
+    """
+    location_ends = {span.end for span in locations}
+    found = set()
+    for trig in trigs:
+        if trig.trigger.type != "talks" or trig.trigger.role != "noun":
             continue
-        if any(t.start - window <= cue.start < t.start for t in event.triggers):
+        i = trig.start
+        while i > 0 and trig.start - i < 8 and i not in location_ends:
+            token = doc[i - 1]
+            if not (token.lower_ == "the" or token.is_title or token.is_punct or token.like_num):
+                break
+            i -= 1
+        if i in location_ends and doc[trig.start].is_title:
+            found.add(trig.start)
+    return found
+
+
+_EXPANSIONS = frozenset(
+    {"expand", "deepen", "strengthen", "enhance", "broaden", "bolster", "further", "advance"}
+)
+
+
+def _expands(doc: Doc, event: _Event) -> bool:
+    """Whether a cooperation or partnership noun is the object of a verb of expansion,
+    which presupposes that it exists ("seek to expand trilateral cooperation")."""
+    for trig in event.triggers:
+        if trig.trigger.role == "noun" and trig.trigger.type in ("cooperation", "partnership"):
+            before = doc[max(trig.start - 4, 0) : trig.start]
+            if any(t.lemma_ in _EXPANSIONS or t.lower_ in _EXPANSIONS for t in before):
+                return True
+    return False
+
+
+def _first_of_type(event: _Event, type_: str) -> _Event:
+    """The event reduced to its first trigger of a type: "talks" in "is in discussions to
+    provide", "spoke with" in "spoke with Suga to discuss"."""
+    typed = [t for t in event.triggers if t.trigger.type == type_] or event.triggers
+    return _Event(event.kind, typed[:1])
+
+
+_NAMED_EXISTING = frozenset({"partnership", "alliance", "treaty", "convention", "charter"})
+_CREATION_IDS = frozenset({"announce", "sign", "ratify", "in_force", "propose"})
+
+
+def _names_existing(doc: Doc, event: _Event, status_trig: _Trig | None) -> bool:
+    """Whether the event refers by name to a partnership or treaty that already exists.
+
+    "under the U.S.-Japan Treaty of Mutual Cooperation", "advance the U.S.-India
+    Comprehensive Global Strategic Partnership", "our NPT obligations": a title-case
+    name that no verb of creation, signature or proposal governs in the clause.
+    """
+    if status_trig is not None and status_trig.trigger.id in _CREATION_IDS:
+        return False
+    for trig in event.triggers:
+        if trig.trigger.role != "noun" or trig.trigger.weak:
+            continue
+        token = doc[trig.end - 1]
+        if token.lower_.rstrip("s") not in _NAMED_EXISTING and token.lemma_ not in _NAMED_EXISTING:
+            continue
+        # not in the headline, whose words are all capitalised
+        if token.is_title and token.i > token.sent.start > 0:
             return True
     return False
+
+
+def _nearest_cue(cues: list[Span], event: _Event, clause: range, *, window: int) -> int | None:
+    """Start of the last cue standing in the clause shortly before one of the event's
+    triggers, or ``None``."""
+    trigger_tokens = {i for t in event.triggers for i in range(t.start, t.end)}
+    starts = [
+        cue.start
+        for cue in cues
+        if cue.start in clause
+        and not trigger_tokens.intersection(range(cue.start, cue.end))
+        and any(t.start - window <= cue.start < t.start for t in event.triggers)
+    ]
+    return max(starts, default=None)
+
+
+def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
+    """Whether a cue stands in the clause shortly before one of the event's triggers."""
+    return _nearest_cue(cues, event, clause, window=window) is not None
 
 
 def _compatible(a: Relation, b: Relation) -> bool:

@@ -243,7 +243,21 @@ def test_a_one_party_deal_takes_the_headline_subject(nlp) -> None:
     )
     deal = only(found, "agreement", "deal")
     assert set(deal.parties) == {"organization/korean-air", "organization/airbus"}
-    assert deal.status == "signed"
+    assert deal.status == "agreed"  # a purchase is agreed; a contract won is concluded
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Boeing has won a contract from the Indian Air Force for ten tankers.", "signed"),
+        ("Airbus was awarded the contract by Qantas for 20 jets.", "signed"),
+        ("Qantas bought 20 jets from Airbus.", "agreed"),
+        ("Qantas may buy 20 jets from Airbus.", "proposed"),
+    ],
+)
+def test_deal_status_follows_the_verb(nlp, text: str, status: str) -> None:
+    deal = only(relations(nlp, text), "agreement", "deal")
+    assert deal.status == status
 
 
 def test_the_pact_refers_to_the_last_pact(nlp) -> None:
