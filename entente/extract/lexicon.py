@@ -41,6 +41,7 @@ _CUE_KINDS = (
     "continuation",
     "adversary",
     "first_person",
+    "schedule",
 )
 
 

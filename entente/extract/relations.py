@@ -381,6 +381,8 @@ class RelationFinder:
         if hedge is not None:
             # "intend to expand their cooperation" presupposes that it exists
             return "ongoing" if _expands(doc, event) else "proposed"
+        if _cue_after(cues.get("schedule", []), event, clause, window=12):
+            return "proposed"  # "a dialogue to be convened later this year"
         if status == "agreed" and type_ == "deal" and self._concluded(doc, event, clause):
             return "signed"  # "won a contract", "was awarded the deal"
         if type_ == "talks":
@@ -432,6 +434,8 @@ class RelationFinder:
         date: str | None,
     ) -> Relation | None:
         triggers = [t.trigger for t in event.triggers]
+        if all(t.status in _SETTLED_STATUSES and t.type is None for t in triggers):
+            return None  # "these principles are rejected": no agreement is named
         strong = any(not t.weak for t in triggers)
         in_region = [a for a in clause_actors if a.start in region]
         region_techs = _unique(t.kb_id_ for t in techs if t.start in region)
@@ -511,7 +515,7 @@ class RelationFinder:
         if not strong and (participants < 2 or not technologies):
             return None
 
-        type_, status, status_trig = _type_and_status(event)
+        type_, status, status_trig = _type_and_status(doc, event)
         negated = _cue_before(cues.get("negation", []), event, clause, window=5)
         hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=12)
         hedged = hedge is not None
@@ -598,9 +602,37 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def _type_and_status(event: _Event) -> tuple[str, str, _Trig | None]:
+def _settles_something(event: _Event, settling: _Trig) -> bool:
+    """Whether "rejected", "cancelled", "suspended" apply to an agreement of the event.
+
+    They must stand alone or beside a noun of agreement or a proposal: "rejected the
+    offer", "cancelled the deal"; not "reaffirm ... when these principles are rejected".
+    """
+    others = [t for t in event.triggers if t is not settling]
+    return not others or any(
+        t.trigger.role == "noun" or t.trigger.id == "propose" for t in others
+    )
+
+
+def _in_name(doc: Doc, trig: _Trig) -> bool:
+    """Whether the trigger is a capitalised word of a multi-word name, outside the headline."""
+    token = doc[trig.start]
+    if not token.is_title or token.sent.start == 0 or token.i == token.sent.start:
+        return False
+    before = doc[token.i - 1]
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return (before.is_title and not before.is_sent_start) or (
+        after is not None and after.is_title and not before.is_punct and not before.is_space
+    )
+
+
+def _type_and_status(doc: Doc, event: _Event) -> tuple[str, str, _Trig | None]:
     """Type from the first strong noun trigger (else strong verb, weak noun, weak verb);
-    status from the first verb trigger that carries one."""
+    status from the most explicit verb trigger that carries one.
+
+    A capitalised trigger inside a sentence is part of a name ("the Prague Proposals",
+    "Trade Agreement"), which gives the type but says nothing of the status.
+    """
 
     def typed(role: str, weak: bool) -> list[_Trig]:
         return [
@@ -620,11 +652,17 @@ def _type_and_status(event: _Event) -> tuple[str, str, _Trig | None]:
     verbs = [
         t
         for t in event.triggers
-        if t.trigger.role == "verb" and t.trigger.status and t.trigger.type in (None, type_)
+        if t.trigger.role == "verb"
+        and t.trigger.status
+        and t.trigger.type in (None, type_)
+        and not _in_name(doc, t)
+        and (t.trigger.status not in _SETTLED_STATUSES or _settles_something(event, t))
     ]
     status_trig = max(verbs, key=lambda t: _STATUS_RANK.get(t.trigger.status, 0), default=None)
     if status_trig is None:
-        status_trig = next((t for t in event.triggers if t.trigger.status), None)
+        status_trig = next(
+            (t for t in event.triggers if t.trigger.status and not _in_name(doc, t)), None
+        )
     status = status_trig.trigger.status if status_trig else _DEFAULT_STATUS[event.kind]
     return type_, status, status_trig
 
@@ -674,7 +712,9 @@ def _first_of_type(event: _Event, type_: str) -> _Event:
     return _Event(event.kind, typed[:1])
 
 
-_NAMED_EXISTING = frozenset({"partnership", "alliance", "treaty", "convention", "charter"})
+_NAMED_EXISTING = frozenset(
+    {"partnership", "partner", "alliance", "treaty", "convention", "charter"}
+)
 _CREATION_IDS = frozenset({"announce", "sign", "ratify", "in_force", "propose"})
 
 
@@ -711,6 +751,11 @@ def _nearest_cue(cues: list[Span], event: _Event, clause: range, *, window: int)
         and any(t.start - window <= cue.start < t.start for t in event.triggers)
     ]
     return max(starts, default=None)
+
+
+def _cue_after(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
+    """Whether a cue stands in the clause shortly after the event's last trigger."""
+    return any(cue.start in clause and 0 <= cue.start - event.end < window for cue in cues)
 
 
 def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
