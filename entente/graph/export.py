@@ -18,6 +18,17 @@ Formats (:data:`FORMATS`):
   lost. That is what a tool that reads one graph wants (and what SPARQL sees);
   use ``trig`` or ``nquads`` to keep the article provenance of each statement.
 
+Safety of the output: every IRI in the store is plain ASCII
+(:mod:`entente.graph.iris`) and every literal is NFC text without the characters
+XML 1.0 forbids (:func:`entente.graph.rdf.clean_text`); the GEXF and GraphML
+writers remove such characters again from whatever graph they get, and the CSV
+table guards cells against formula injection (:mod:`entente.graph.tables`). The
+N-Triples, N-Quads, Turtle, TriG and JSON-LD writers escape any character, so a
+store filled by other tools still dumps and re-parses. RDF/XML is deliberately
+not offered: Oxigraph's RDF/XML writer copies control characters such as
+``\\x0b`` into the XML unescaped (XML 1.0 has no way to write them), which
+strict XML parsers refuse.
+
 Writing is atomic: the data goes to a temporary file in the output's directory,
 which replaces the output only once complete, so a failed export leaves any
 previous file intact. ``output="-"`` writes to standard output (every format is
@@ -104,6 +115,7 @@ def export(
     output: str | os.PathLike[str] | IO[bytes],
     *,
     view: str = "actors",
+    formula_guard: bool = True,
 ) -> ExportSummary:
     """Export a store in one format (see the module docstring).
 
@@ -112,6 +124,8 @@ def export(
         fmt: One of :data:`FORMATS`.
         output: A file path, ``"-"`` for standard output, or a binary file object.
         view: ``actors`` or ``full``; used by the graph formats only.
+        formula_guard: For ``csv``, prefix ``'`` to cells a spreadsheet would run
+            as formulas (see :mod:`entente.graph.tables`).
 
     Returns:
         The counts of what was written.
@@ -137,7 +151,9 @@ def export(
                 fmt, where, view, nodes=graph.number_of_nodes(), edges=graph.number_of_edges()
             )
         if fmt == "csv":
-            return ExportSummary(fmt, where, rows=write_relations_csv(store, file))
+            return ExportSummary(
+                fmt, where, rows=write_relations_csv(store, file, formula_guard=formula_guard)
+            )
         return ExportSummary(fmt, where, triples=_dump_rdf(store, fmt, file))
 
 

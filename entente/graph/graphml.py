@@ -13,7 +13,9 @@ writer); this module first makes the graph safe for it:
   ``str``, ``int``, ``float`` and ``bool`` stay (GraphML ``string``, ``long``,
   ``double``, ``boolean``), ``None`` values are dropped, lists and sets become
   ``;``-joined strings, dates ISO strings, and characters XML 1.0 cannot hold
-  are removed from every string.
+  (:func:`entente.graph.gexf.xml_safe`) are removed from every string, attribute
+  names and the ``name`` kept for a relabelled node included: lxml refuses them,
+  and networkx's own writer would otherwise stop halfway through the file.
 * A multigraph's edges get unique keys ``e0``, ``e1``... (networkx's default
   keys repeat ``0`` for every node pair, and GraphML edge ids must be unique).
 
@@ -35,7 +37,7 @@ from typing import IO, Any
 import networkx as nx
 
 from entente.errors import ExportError
-from entente.graph.gexf import plain_value
+from entente.graph.gexf import plain_value, xml_safe
 
 __all__ = ["write_graphml"]
 
@@ -63,7 +65,7 @@ def write_graphml(graph: nx.Graph, path_or_file: str | os.PathLike[str] | IO[byt
 
 
 def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    plain = {str(k): plain_value(v) for k, v in data.items()}
+    plain = {xml_safe(str(k)): plain_value(v) for k, v in data.items()}
     return {k: v for k, v in plain.items() if v is not None}
 
 

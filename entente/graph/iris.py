@@ -12,11 +12,28 @@ Relations and evidence mentions have no id of their own: their IRIs end in a
 SHA-256 digest (32 hex characters) of the fields that identify them, so they are
 stable across runs as long as the extraction gives the same result.
 
+Long segments: a segment whose encoding is longer than :data:`MAX_SEGMENT_LENGTH`
+(200) characters (a 10,000-character file name, a URL used as a feed entry id)
+is shortened to its first encoded characters (whole characters only, at most 160)
+followed by ``~`` and the SHA-256 digest (64 hex digits) of the NFC text. Such a
+segment is always longer than 200 characters, so it can never equal the plain
+encoding of another id.
+
+So every minted IRI is plain ASCII (unreserved characters, ``%XX`` and ``/``):
+no space, ``<>"{}|\\^`` or backquote, no control or bidirectional-formatting
+character, no ``..`` segment. pyoxigraph accepts it as a :class:`NamedNode`
+and every RDF syntax (N-Triples, Turtle, RDF/XML) can write it unescaped.
+
 Limits:
     * Two ids that differ only by Unicode normalisation (NFC vs NFD) share an IRI,
-      on purpose; ids that differ otherwise never do.
+      on purpose; ids that differ otherwise never do (for shortened segments: unless
+      SHA-256 collides).
     * A lone surrogate in an id is encoded as its ``surrogatepass`` UTF-8 bytes, so
       it still yields a distinct, syntactically valid IRI (not a meaningful one).
+    * A shortened segment cannot be decoded back to its id: read an article's id
+      from its ``dcterms:identifier`` literal, not from its IRI. That literal is
+      cleaned like any text (see :func:`entente.graph.rdf.clean_text`), so for an
+      id holding control characters it differs from the id the IRI was minted from.
 """
 
 from __future__ import annotations
@@ -35,6 +52,7 @@ __all__ = [
     "DCTERMS",
     "ENT",
     "ENTR",
+    "MAX_SEGMENT_LENGTH",
     "ONTOLOGY_GRAPH",
     "OWL",
     "PROV",
@@ -99,14 +117,37 @@ _CONCEPT_SCHEMES = ("technology", "agreement-type", "restriction-type", "status"
 _RELATION_KINDS = ("agreement", "restriction")
 
 
+MAX_SEGMENT_LENGTH = 200
+"""Longest encoded path segment kept whole; longer ones are shortened and hashed."""
+_HASHED_PREFIX_LENGTH = 160
+
+
+def _quote(text: str) -> str:
+    return quote(text, safe="", errors="surrogatepass")
+
+
 def _segment(value: str) -> str:
     """NFC-normalise and percent-encode one path segment (``/`` included)."""
     text = unicodedata.normalize("NFC", value)
-    encoded = quote(text, safe="", errors="surrogatepass")
+    encoded = _quote(text)
     # "." and ".." are unreserved, but as whole segments IRI resolution would remove them.
     if encoded in (".", ".."):
-        encoded = encoded.replace(".", "%2E")
-    return encoded
+        return encoded.replace(".", "%2E")
+    if len(encoded) <= MAX_SEGMENT_LENGTH:
+        return encoded
+    # Cut between characters (never inside a %XX sequence of one character): the
+    # prefix is 149-160 characters long, so with "~" and 64 hex digits the result is
+    # always longer than MAX_SEGMENT_LENGTH and cannot equal a segment kept whole.
+    prefix: list[str] = []
+    size = 0
+    for char in text:
+        part = _quote(char)
+        if size + len(part) > _HASHED_PREFIX_LENGTH:
+            break
+        prefix.append(part)
+        size += len(part)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return "".join(prefix) + "~" + digest
 
 
 def encode_id(identifier: str, *, keep_slashes: bool = True) -> str:
@@ -118,7 +159,9 @@ def encode_id(identifier: str, *, keep_slashes: bool = True) -> str:
             false the whole id is one segment and its ``/`` become ``%2F``.
 
     Returns:
-        The encoded path, made only of unreserved ASCII characters, ``%XX`` and ``/``.
+        The encoded path, made only of unreserved ASCII characters, ``%XX`` and ``/``;
+        a segment longer than :data:`MAX_SEGMENT_LENGTH` once encoded is shortened
+        and ends in ``~`` and a SHA-256 digest (see the module docstring).
 
     Raises:
         ValueError: If the id is empty or (with ``keep_slashes``) has an empty segment.

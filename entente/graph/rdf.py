@@ -9,10 +9,15 @@ Guarantees:
     * No blank nodes: every resource has an IRI minted by :mod:`entente.graph.iris`.
     * Every string literal is NFC-normalised and stripped of characters that XML 1.0
       forbids (C0 controls other than tab/newline/return, lone surrogates, U+FFFE/FFFF),
-      so any export (RDF/XML, GraphML, GEXF) can write it.
+      so any export (RDF/XML, GraphML, GEXF) can write it. They are removed, not
+      replaced by U+FFFD: a replacement character would show in every Gephi label
+      and make a name differ from the same name read from a clean source. Tab,
+      newline and carriage return are kept (every writer escapes them).
     * Values that do not fit their datatype are left out rather than written as
       ill-typed literals: a date that is not ``YYYY[-MM[-DD]]`` (a time part after
-      the date is ignored), a URL that is not an absolute IRI.
+      the date is ignored), a URL that is not an absolute IRI (or that holds a
+      space, a control or a bidirectional-formatting character, which RFC 3987
+      forbids in IRIs).
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ __all__ = [
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?=$|[T ])")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+\Z")
+# Controls, and the bidirectional formatting characters RFC 3987 section 4.1 excludes.
+_NOT_IN_IRI = re.compile("[\x00-\x20\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 _ORGANIZATION_CLASSES = {
     "company": "Company",
@@ -105,7 +112,7 @@ def _url_node(url: str | None) -> NamedNode | None:
     if not url:
         return None
     url = url.strip()
-    if not _ABSOLUTE_IRI.match(url):
+    if not _ABSOLUTE_IRI.match(url) or _NOT_IN_IRI.search(url):
         return None
     try:
         return NamedNode(url)

@@ -16,14 +16,25 @@ Multi-valued cells are ``;``-joined, sorted, without repeats. Unknown values are
 empty cells. Rows are sorted by date (undated last), then IRI.
 
 The file is UTF-8 without a byte-order mark, written by :mod:`csv` with its
-default dialect (``\\r\\n`` line ends, fields quoted when needed), so any text is
-kept as is, control characters included.
+default dialect (``\\r\\n`` line ends, fields quoted when needed: commas, quotes,
+newlines), so :func:`csv.reader` gives back every value as stored. Labels and
+evidence come from the store, where they are NFC text without the control
+characters XML forbids (:func:`entente.graph.rdf.clean_text`).
+
+Spreadsheet formula injection: the values come from news text, and a spreadsheet
+program runs a cell starting with ``=``, ``+``, ``-`` or ``@`` (also tab, carriage
+return and their full-width forms) as a formula (``=HYPERLINK(...)``,
+``=cmd|...``). By default such a cell is written with a leading apostrophe
+(``'=SUM(A1)``), as OWASP recommends: spreadsheets then show it as text, and the
+apostrophe is the only change (:data:`FORMULA_PREFIXES`). Pass
+``formula_guard=False`` to :func:`write_relations_csv` to write the values
+unchanged (for pandas and other programs that never evaluate cells);
+:func:`relation_rows` always returns them unchanged.
 
 Limits:
     A label that itself contains ``;`` cannot be told apart from two labels.
-    Spreadsheet programs may interpret a cell starting with ``=``, ``+``, ``-``
-    or ``@`` as a formula; the values come from news text, so open the file as
-    data (import, not double-click) when that matters.
+    With the guard on, a value that really starts with an apostrophe followed by
+    one of those characters reads back the same as a guarded one.
 """
 
 from __future__ import annotations
@@ -38,7 +49,13 @@ import pyoxigraph as ox
 from entente.errors import ExportError
 from entente.graph.views import RelationInfo, Snapshot, read_snapshot
 
-__all__ = ["RELATION_COLUMNS", "relation_rows", "write_relations_csv"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "RELATION_COLUMNS",
+    "guard_formula",
+    "relation_rows",
+    "write_relations_csv",
+]
 
 RELATION_COLUMNS = (
     "iri",
@@ -60,6 +77,15 @@ RELATION_COLUMNS = (
     "sentence",
 )
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP list,
+plus the full-width forms some spreadsheets normalise)."""
+
+
+def guard_formula(value: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula; others unchanged."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
 
 def relation_rows(store: ox.Store) -> list[dict[str, str]]:
     """The rows of the relations table, as dicts keyed by :data:`RELATION_COLUMNS`.
@@ -71,7 +97,12 @@ def relation_rows(store: ox.Store) -> list[dict[str, str]]:
     return [_row(snap, rel) for rel in snap.relations]
 
 
-def write_relations_csv(store: ox.Store, path_or_file: str | os.PathLike[str] | IO[bytes]) -> int:
+def write_relations_csv(
+    store: ox.Store,
+    path_or_file: str | os.PathLike[str] | IO[bytes],
+    *,
+    formula_guard: bool = True,
+) -> int:
     """Write one CSV row per agreement or restriction (see the module docstring).
 
     Args:
@@ -79,6 +110,8 @@ def write_relations_csv(store: ox.Store, path_or_file: str | os.PathLike[str] | 
         path_or_file: File name, or a binary file object opened for writing. A
             file name is written in place; :func:`entente.graph.export.export`
             writes atomically.
+        formula_guard: Prefix ``'`` to cells that a spreadsheet would run as a
+            formula (:func:`guard_formula`).
 
     Returns:
         The number of rows written, header excluded.
@@ -87,6 +120,8 @@ def write_relations_csv(store: ox.Store, path_or_file: str | os.PathLike[str] | 
         ExportError: The file cannot be written.
     """
     rows = relation_rows(store)
+    if formula_guard:
+        rows = [{key: guard_formula(value) for key, value in row.items()} for row in rows]
     try:
         if hasattr(path_or_file, "write"):
             _write(rows, path_or_file)
