@@ -387,7 +387,7 @@ class RelationFinder:
             return "signed"  # "won a contract", "was awarded the deal"
         if type_ == "talks":
             talks = _first_of_type(event, "talks")
-            if _cue_before(cues.get("future", []), talks, clause, window=4):
+            if _cue_before(cues.get("future", []), talks, clause, window=6):
                 return "proposed"  # "will hold talks", "to launch a dialogue"
             if status == "agreed":
                 # talks are held, or only agreed to be held ("agreed to hold talks")
@@ -766,6 +766,8 @@ def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) 
 def _compatible(a: Relation, b: Relation) -> bool:
     if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
         return False
+    if a.type == "talks" and {a.status, b.status} == {"proposed", "ongoing"}:
+        return False  # a meeting held and one still planned are two meetings
     # "the pact" names an earlier pact explicitly, whatever it is said to cover
     definite = any(m.rule.endswith(".definite") for m in a.mentions + b.mentions)
     if definite and set(a.participants) == set(b.participants):
