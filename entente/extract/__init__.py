@@ -8,21 +8,23 @@ records through it and yields one :class:`~entente.records.Extraction` each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from entente.errors import ExtractionError
-from entente.records import Actor, Article, EntityMention, Extraction
+from entente.records import Actor, Article, EntityMention, Extraction, Relation
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["build_pipeline", "extract", "MAX_CHARS"]
+__all__ = ["build_pipeline", "extract", "MAX_CHARS", "split_text"]
 
 _DATELINE_CHARS = 120
 MAX_CHARS = 1_000_000
 """spaCy's default ``nlp.max_length``: longer texts are analysed in pieces."""
+_SENTENCE_ENDS = (". ", "! ", "? ", '." ', '!" ', '?" ', ".\u201d ", ".) ")
 
 
 def build_pipeline(model: str | None = None) -> Language:
@@ -76,23 +78,172 @@ def _split_final_periods(nlp: Language) -> None:
 
 
 def extract(
-    articles: Iterable[Article], nlp: Language | None = None, *, batch_size: int = 16
+    articles: Iterable[Article],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 16,
+    on_error: Callable[[Article, Exception], None] | None = None,
 ) -> Iterator[Extraction]:
     """Analyse articles one batch at a time, yielding an extraction for each.
 
     Articles are streamed: only ``batch_size`` of them are in memory at once.
+    A text longer than :data:`MAX_CHARS` (spaCy's limit) is analysed in pieces
+    cut at paragraph, line, sentence or word boundaries (:func:`split_text`);
+    the pieces' offsets and sentence indexes are shifted back, so every offset
+    in the extraction refers to the whole ``Article.full_text``. A relation whose
+    sentences straddle two pieces can be missed.
+
+    Args:
+        articles: The articles, consumed lazily.
+        nlp: A pipeline from :func:`build_pipeline`; built if ``None``.
+        batch_size: Articles per ``nlp.pipe`` batch.
+        on_error: Called with an article and the exception raised while
+            analysing it; the article is skipped and the others go on. ``None``
+            lets the exception propagate.
     """
     nlp = nlp or build_pipeline()
+    limit = max(1, min(MAX_CHARS, nlp.max_length))
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= batch_size:
+            yield from _extract_batch(batch, nlp, limit, on_error)
+            batch = []
+    if batch:
+        yield from _extract_batch(batch, nlp, limit, on_error)
 
-    def docs() -> Iterator[tuple[Doc, Article]]:
-        for article in articles:
-            doc = nlp.make_doc(article.full_text[:MAX_CHARS])
-            doc.user_data["entente_article_id"] = article.id
-            doc.user_data["entente_article_date"] = article.date or dateline_date(article.text)
-            yield doc, article
 
-    for doc, article in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
-        yield to_extraction(doc, article)
+def split_text(text: str, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into ``(start, end)`` pieces of at most ``limit`` characters.
+
+    Each cut is made, within the second half of the piece, after the last blank
+    line, else the last line break, else the last sentence end, else the last
+    space or tab; only a "word" longer than half the limit is cut inside.
+    The pieces are contiguous and cover the whole text.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        top = start + limit
+        floor = start + limit // 2
+        cut = _boundary(text, floor, top)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _boundary(text: str, floor: int, top: int) -> int:
+    """The best place to cut ``text`` in ``[floor, top]`` (see :func:`split_text`)."""
+    for separators in (("\n\n",), ("\n",), _SENTENCE_ENDS, (" ", "\t")):
+        cut = max(
+            (found + len(sep) for sep in separators if (found := text.rfind(sep, floor, top)) >= 0),
+            default=-1,
+        )
+        if cut > floor:
+            return cut
+    return top
+
+
+def _extract_batch(
+    batch: list[Article],
+    nlp: Language,
+    limit: int,
+    on_error: Callable[[Article, Exception], None] | None,
+) -> Iterator[Extraction]:
+    """Analyse one batch; a failing article fails alone (when ``on_error`` is given)."""
+    units: list[tuple[int, int, str, str | None]] = []  # (article, offset, text, date)
+    failed: dict[int, Exception] = {}
+    for index, article in enumerate(batch):
+        try:
+            full = article.full_text
+            date = article.date or dateline_date(article.text)
+            units.extend(
+                (index, start, full[start:end], date) for start, end in split_text(full, limit)
+            )
+        except Exception as exc:
+            if on_error is None:
+                raise
+            failed[index] = exc
+
+    def make(unit: tuple[int, int, str, str | None]) -> Doc:
+        doc = nlp.make_doc(unit[2])
+        doc.user_data["entente_article_id"] = batch[unit[0]].id
+        doc.user_data["entente_article_date"] = unit[3]
+        return doc
+
+    results: list[Doc | Exception]
+    try:
+        results = list(nlp.pipe((make(u) for u in units), batch_size=max(1, len(units))))
+    except Exception:
+        if on_error is None:
+            raise
+        # Find the culprit: analyse the batch's pieces one by one.
+        results = []
+        for unit in units:
+            try:
+                results.append(nlp(make(unit)))
+            except Exception as exc:
+                results.append(exc)
+
+    pieces: dict[int, list[tuple[int, Doc]]] = {}
+    for unit, result in zip(units, results, strict=True):
+        if isinstance(result, Exception):
+            failed.setdefault(unit[0], result)
+        else:
+            pieces.setdefault(unit[0], []).append((unit[1], result))
+    for index, article in enumerate(batch):
+        if index in failed:
+            assert on_error is not None
+            on_error(article, failed[index])
+            continue
+        try:
+            extraction = _merge(article, pieces.get(index, []))
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(article, exc)
+            continue
+        yield extraction
+
+
+def _merge(article: Article, pieces: list[tuple[int, Doc]]) -> Extraction:
+    """One extraction from the analysed pieces of an article, offsets made whole-text."""
+    if len(pieces) == 1 and pieces[0][0] == 0:
+        return to_extraction(pieces[0][1], article)
+    actors: dict[str, Actor] = {}
+    relations: list[Relation] = []
+    mentions: list[EntityMention] = []
+    sentences = 0
+    for offset, doc in pieces:
+        part = to_extraction(doc, article)
+        for actor in part.actors:
+            actors.setdefault(actor.id, actor)
+        relations.extend(
+            replace(
+                relation,
+                mentions=tuple(
+                    replace(
+                        mention,
+                        start=mention.start + offset,
+                        end=mention.end + offset,
+                        sentence_index=mention.sentence_index + sentences,
+                    )
+                    for mention in relation.mentions
+                ),
+            )
+            for relation in part.relations
+        )
+        mentions.extend(
+            replace(m, start=m.start + offset, end=m.end + offset) for m in part.entity_mentions
+        )
+        sentences += sum(1 for _ in doc.sents)
+    return Extraction(
+        article=article,
+        actors=tuple(actors.values()),
+        relations=tuple(relations),
+        entity_mentions=tuple(mentions),
+    )
 
 
 def dateline_date(text: str) -> str | None:

@@ -147,6 +147,13 @@ class RelationFinder:
         self.deal_past_forms = frozenset(
             form for word in _CONCLUDED for form in inflections(word) if form.endswith("ed")
         ) | {"won"}
+        self.creation_forms = frozenset(
+            form
+            for trigger_id in ("announce", "sign", "ratify", "propose")
+            for phrase in self.triggers[trigger_id].phrases
+            if len(phrase) == 1 and phrase[0] not in _NOT_CREATION
+            for form in inflections(phrase[0])
+        )
         self.agree_forms = frozenset(
             form
             for phrase in self.triggers["agree"].phrases
@@ -374,7 +381,7 @@ class RelationFinder:
             # continue their partnership" goes on; "has been attempting to take over" is
             # only a bid
             if (going_on is not None and (hedge is None or going_on > hedge)) or (
-                hedge is None and _names_existing(doc, event, status_trig)
+                hedge is None and self._names_existing(doc, event, clause)
             ):
                 # "remain committed to", "advance the U.S.-India Strategic Partnership"
                 return "in_force" if type_ == "formal_agreement" else "ongoing"
@@ -396,6 +403,26 @@ class RelationFinder:
                 )
                 return "proposed" if decided else "ongoing"
         return status
+
+    def _names_existing(self, doc: Doc, event: _Event, clause: range) -> bool:
+        """Whether the event refers by name to a partnership or treaty that already exists.
+
+        "under the U.S.-Japan Treaty of Mutual Cooperation", "advance the U.S.-India
+        Comprehensive Global Strategic Partnership": a capitalised name (outside the
+        headline) that no word of creation, signature or proposal before it governs
+        ("agreed to launch the Energy Partnership" creates one).
+        """
+        for trig in event.triggers:
+            if trig.trigger.role != "noun" or trig.trigger.weak:
+                continue
+            token = doc[trig.end - 1]
+            if token.lower_.rstrip("s") not in _NAMED_EXISTING:
+                continue
+            if not (token.is_title and token.i > token.sent.start > 0):
+                continue
+            if not any(doc[i].lower_ in self.creation_forms for i in range(clause.start, token.i)):
+                return True
+        return False
 
     def _concluded(self, doc: Doc, event: _Event, clause: range) -> bool:
         """Whether a deal noun follows a verb of conclusion ("has won a contract")."""
@@ -609,9 +636,7 @@ def _settles_something(event: _Event, settling: _Trig) -> bool:
     offer", "cancelled the deal"; not "reaffirm ... when these principles are rejected".
     """
     others = [t for t in event.triggers if t is not settling]
-    return not others or any(
-        t.trigger.role == "noun" or t.trigger.id == "propose" for t in others
-    )
+    return not others or any(t.trigger.role == "noun" or t.trigger.id == "propose" for t in others)
 
 
 def _in_name(doc: Doc, trig: _Trig) -> bool:
@@ -712,31 +737,11 @@ def _first_of_type(event: _Event, type_: str) -> _Event:
     return _Event(event.kind, typed[:1])
 
 
+# "welcome" and "reaffirm" an existing partnership; "launch", "form", "sign" create one
+_NOT_CREATION = frozenset({"welcome", "affirm", "reaffirm"})
 _NAMED_EXISTING = frozenset(
     {"partnership", "partner", "alliance", "treaty", "convention", "charter"}
 )
-_CREATION_IDS = frozenset({"announce", "sign", "ratify", "in_force", "propose"})
-
-
-def _names_existing(doc: Doc, event: _Event, status_trig: _Trig | None) -> bool:
-    """Whether the event refers by name to a partnership or treaty that already exists.
-
-    "under the U.S.-Japan Treaty of Mutual Cooperation", "advance the U.S.-India
-    Comprehensive Global Strategic Partnership", "our NPT obligations": a title-case
-    name that no verb of creation, signature or proposal governs in the clause.
-    """
-    if status_trig is not None and status_trig.trigger.id in _CREATION_IDS:
-        return False
-    for trig in event.triggers:
-        if trig.trigger.role != "noun" or trig.trigger.weak:
-            continue
-        token = doc[trig.end - 1]
-        if token.lower_.rstrip("s") not in _NAMED_EXISTING and token.lemma_ not in _NAMED_EXISTING:
-            continue
-        # not in the headline, whose words are all capitalised
-        if token.is_title and token.i > token.sent.start > 0:
-            return True
-    return False
 
 
 def _nearest_cue(cues: list[Span], event: _Event, clause: range, *, window: int) -> int | None:

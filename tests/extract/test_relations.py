@@ -315,3 +315,81 @@ def test_an_installed_model_adds_its_entities(tmp_path) -> None:
     found = relations(nlp, "Alice Example and Narendra Modi agreed to cooperate on chips.")
     relation = only(found, "agreement")
     assert set(relation.parties) == {"person/alice-example", "person/narendra-modi"}
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "status"),
+    [
+        # the nearer cue scopes the event: a continuation after a hedge goes on...
+        ("Canada and Mexico intend to continue their partnership on batteries.",
+         "partnership", "ongoing"),
+        # ...a hedge after a continuation is only a bid
+        ("Lufthansa has been attempting to take over Brussels Airlines since May.",
+         "deal", "proposed"),
+        # expanding a cooperation presupposes that it exists, even when only sought
+        ("Japan and Vietnam seek to expand their cooperation on semiconductors.",
+         "cooperation", "ongoing"),
+        # a named partnership or treaty that nobody creates here already exists
+        ("Canada reaffirmed its support under the Canada-Mexico Treaty of Friendship "
+         "and the Canada-Mexico Energy Partnership.", "formal_agreement", "in_force"),
+        ("Brazil and Argentina agreed to launch the Southern Energy Partnership.",
+         "partnership", "agreed"),
+        # a meeting still to come
+        ("Peru and Chile will convene a ministerial dialogue on lithium later this year.",
+         "talks", "proposed"),
+        ("Peru and Chile agreed to hold talks on lithium.", "talks", "proposed"),
+        ("Peru and Chile held talks on lithium.", "talks", "ongoing"),
+    ],
+)  # fmt: skip
+def test_status_from_the_clause(nlp, text: str, type_: str, status: str) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement", type_)
+    assert relation.status == status
+
+
+def test_a_capitalised_name_gives_no_status(nlp) -> None:
+    # "Proposals" names a document here; nothing is proposed
+    text = "Poland and Estonia applauded the Tallinn Proposals on Cable Security and cooperate on cables."
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert relation.status == "agreed"
+
+
+def test_a_status_verb_alone_names_no_agreement(nlp) -> None:
+    text = "Japan and Korea warned that when these principles are rejected, trust erodes."
+    assert relations(nlp, text) == []
+    rejected = only(relations(nlp, "Japan rejected a proposal by China to sign a trade pact."),
+                    "agreement")  # fmt: skip
+    assert rejected.status == "rejected"
+    assert set(rejected.parties) == {"state/JPN", "state/CHN"}
+
+
+def test_a_summit_as_the_setting_is_not_talks(nlp) -> None:
+    text = (
+        "Canada and Mexico launched a joint working group on minerals at the "
+        "North American Leaders' Summit."
+    )
+    found = relations(nlp, "Second sentence.\n\n" + text)
+    assert [r.type for r in found] == ["cooperation"]
+
+
+def test_due_to_is_no_future(nlp) -> None:
+    text = "Indonesia told airlines not to buy European aircraft due to the EU ban."
+    boycott = only(relations(nlp, text), "restriction", "boycott")
+    assert boycott.status == "ongoing"
+
+
+def test_supply_chains_are_no_supply_deal(nlp) -> None:
+    text = "Japan and India will build resilient supply chains for semiconductors."
+    assert all(r.type != "deal" for r in relations(nlp, text))
+
+
+def test_they_refers_to_the_last_group(nlp) -> None:
+    text = (
+        "Peru and Chile signed a lithium pact. "
+        "They looked forward to the finalization of a Memorandum of Understanding on satellites."
+    )
+    found = relations(nlp, text)
+    mou = next(r for r in found if "satellites" in r.technologies)
+    assert set(mou.parties) == {"state/PER", "state/CHL"}
+    assert (mou.type, mou.status, mou.hedged) == ("formal_agreement", "proposed", True)
+    pact = next(r for r in found if "lithium" in r.technologies)
+    assert pact.status == "signed"
