@@ -40,6 +40,16 @@ class KnowledgeGraph:
             in-memory graph.
         model: Optional installed spaCy model whose entities complement the rules.
         read_only: Open an existing store for reading only (no writer lock taken).
+        query_timeout: Seconds a query may run before it is stopped (default 30), or
+            ``None`` for no limit. Enforced for on-disk stores only: each query runs
+            in a child process that is killed at the deadline. Queries on an
+            in-memory graph run in this process, without a time limit.
+        max_rows: Solutions (or triples) a query returns at most (default 100,000), or
+            ``None`` for all; ``result.truncated`` says when the limit cut a result.
+        allow_service: Let queries use ``SERVICE`` to call other SPARQL endpoints
+            (refused by default: it makes HTTP requests from this machine).
+
+    The three query options are also attributes, which can be changed later.
 
     Raises:
         StoreLockedError: Another process is writing to the store.
@@ -51,11 +61,19 @@ class KnowledgeGraph:
         *,
         model: str | None = None,
         read_only: bool = False,
+        query_timeout: float | None = 30.0,
+        max_rows: int | None = 100_000,
+        allow_service: bool = False,
     ) -> None:
         from entente.graph.store import GraphStore
 
         self.path = Path(store) if store is not None else None
         self.model = model
+        # defaults equal entente.graph.query.DEFAULT_TIMEOUT / DEFAULT_MAX_ROWS (tested);
+        # spelled out so that importing the API does not import pyoxigraph
+        self.query_timeout = query_timeout
+        self.max_rows = max_rows
+        self.allow_service = allow_service
         self.store: GraphStore = GraphStore.open(self.path, read_only=read_only)
         self._nlp: Language | None = None
 
@@ -91,8 +109,16 @@ class KnowledgeGraph:
         batch_size: int = 16,
         on_article: Callable[[Extraction], None] | None = None,
         on_error: Callable[[InputError], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
+        force: bool = False,
     ) -> IngestSummary:
-        """Load and ingest files, directories or ``-`` (JSONL on stdin)."""
+        """Load and ingest files, directories or ``-`` (JSONL on stdin).
+
+        Each article is committed whole or not at all; one that cannot be loaded,
+        analysed or stored is reported to ``on_error`` and listed in
+        ``summary.errors``, and the others go on. Articles already stored with the
+        same content are skipped (``summary.unchanged``) unless ``force`` is set.
+        """
         return ingest(
             sources,
             self.store,
@@ -100,18 +126,52 @@ class KnowledgeGraph:
             batch_size=batch_size,
             on_article=on_article,
             on_error=on_error,
+            on_warning=on_warning,
+            force=force,
         )
 
-    def add(self, articles: Iterable[Article], *, batch_size: int = 16) -> IngestSummary:
-        """Ingest :class:`~entente.records.Article` records built in Python."""
-        return ingest_articles(articles, self.store, nlp=self.nlp, batch_size=batch_size)
+    def add(
+        self,
+        articles: Iterable[Article],
+        *,
+        batch_size: int = 16,
+        on_error: Callable[[InputError], None] | None = None,
+        force: bool = False,
+    ) -> IngestSummary:
+        """Ingest :class:`~entente.records.Article` records built in Python.
+
+        Articles that cannot be analysed or stored are listed in ``summary.errors``
+        (and passed to ``on_error``); the others are committed.
+        """
+        return ingest_articles(
+            articles,
+            self.store,
+            nlp=self.nlp,
+            batch_size=batch_size,
+            on_error=on_error,
+            force=force,
+        )
 
     # -- reading
     def query(self, sparql: str, *, bindings: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run a read-only SPARQL query; the usual prefixes need not be declared."""
+        """Run a read-only SPARQL query; the usual prefixes need not be declared.
+
+        The query is checked before it runs (``SERVICE``, ``LOAD``, updates and
+        ``FROM`` outside the store are refused with
+        :class:`~entente.errors.QueryRefusedError`) and runs under
+        :attr:`query_timeout` (:class:`~entente.errors.QueryTimeoutError`) and
+        :attr:`max_rows`. Values go in as ``bindings``, never into the text.
+        """
         from entente.graph.query import run_query
 
-        return run_query(self.store, sparql, bindings=bindings)
+        return run_query(
+            self.store,
+            sparql,
+            bindings=bindings,
+            timeout=self.query_timeout,
+            max_rows=self.max_rows,
+            allow_service=self.allow_service,
+        )
 
     def example(self, name: str, **bindings: Any) -> QueryResult:
         """Run a named example query (see :meth:`examples`) with optional bindings."""
@@ -141,11 +201,14 @@ class KnowledgeGraph:
     def evaluate(self, gold: str | os.PathLike[str]) -> Evaluation:
         """Score the graph against a gold file (see :mod:`entente.evaluation`)."""
         from entente.evaluation import evaluate, load_gold, query_text, relations_from_rows
+        from entente.graph.query import run_query
 
         gold_relations = load_gold(gold)
+        # entente's own query: every row is needed, so no row or time limit
+        result = run_query(self.store, query_text(), timeout=None, max_rows=None)
         rows = [
             {name: term.value if term is not None else None for name, term in row.items()}
-            for row in self.query(query_text()).records()
+            for row in result.records()
         ]
         return evaluate(gold_relations, relations_from_rows(rows))
 

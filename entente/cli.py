@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from entente import __version__
 from entente.errors import EntenteError, InputError
+from entente.records import Extraction
 
 __all__ = ["app", "main"]
 
@@ -86,11 +87,23 @@ def ingest_command(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per spaCy batch.")] = 16,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print 'committed ID' as each article is committed."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Re-analyse articles that the store already holds unchanged."),
+    ] = False,
 ) -> None:
     """Extract agreements and restrictions from articles into the store.
 
-    Each article is committed on its own; re-ingesting an article replaces its facts.
-    Records that cannot be read are reported and skipped.
+    Each article is committed on its own, whole or not at all; re-ingesting an
+    article replaces its facts, and articles already stored unchanged are skipped,
+    so re-running an interrupted ingest completes it. Records, files and articles
+    that cannot be read, analysed or stored are reported one per line and skipped.
+    Exit status 1 when there were errors and no article was committed or found
+    unchanged.
     """
     kg = _open(store, read_only=False, model=model)
 
@@ -98,6 +111,17 @@ def ingest_command(
         err.print(
             f"skipped: {error}", style="yellow", soft_wrap=True, markup=False, highlight=False
         )
+
+    def on_warning(message: str) -> None:
+        err.print(
+            f"warning: {message}", style="yellow", soft_wrap=True, markup=False, highlight=False
+        )
+
+    def on_article(extraction: Extraction) -> None:
+        progress.advance(task)
+        if verbose:
+            # One flushed line per commit: what a supervising script may rely on.
+            print(f"committed {extraction.article.id}", file=sys.stderr, flush=True)
 
     progress = Progress(
         SpinnerColumn(),
@@ -115,20 +139,48 @@ def ingest_command(
             summary = kg.ingest(
                 *sources,
                 batch_size=batch_size,
-                on_article=lambda _extraction: progress.advance(task),
+                on_article=on_article,
                 on_error=on_error,
+                on_warning=on_warning,
+                force=force,
             )
     except EntenteError as error:
         _fail(str(error))
     err.print(
         f"{summary.articles} articles, {summary.agreements} agreements, "
         f"{summary.restrictions} restrictions, {summary.triples} triples in {store}, "
-        f"{len(summary.errors)} errors ({summary.seconds:.1f} s)",
+        f"{summary.unchanged} unchanged, {len(summary.errors)} errors, "
+        f"{len(summary.warnings)} warnings ({summary.seconds:.1f} s)",
         soft_wrap=True,
         markup=False,
     )
-    if summary.articles == 0 and summary.errors:
+    if summary.articles == 0 and summary.unchanged == 0 and summary.errors:
         raise typer.Exit(1)
+
+
+TimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0,
+        help="Stop a query after this many seconds (0: no limit).",
+    ),
+]
+MaxRowsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-rows",
+        min=0,
+        help="Return at most this many rows or triples (0: no limit).",
+    ),
+]
+AllowServiceOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-service",
+        help="Let queries use SERVICE to call other SPARQL endpoints (off: refused).",
+    ),
+]
 
 
 @app.command("query")
@@ -157,10 +209,15 @@ def query_command(
             "--format", "-f", help="table, csv, tsv or json (CONSTRUCT: turtle, ntriples)."
         ),
     ] = "table",
+    timeout: TimeoutOption = 30.0,
+    max_rows: MaxRowsOption = 100_000,
+    allow_service: AllowServiceOption = False,
 ) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
     The prefixes ent, entr, prov, skos, dcterms, rdf, rdfs, owl and xsd are declared.
+    SERVICE, LOAD, updates and FROM outside the store are refused; a query stops
+    after --timeout seconds and returns at most --max-rows rows.
     """
     from entente.graph.query import list_examples, load_example, write_result
 
@@ -176,7 +233,10 @@ def query_command(
         elif query is None:
             raise typer.BadParameter("give a query, a query file, or --example NAME")
         elif query != "-" and len(query) < 4096 and Path(query).is_file():
-            sparql = Path(query).read_text(encoding="utf-8")
+            try:
+                sparql = Path(query).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                _fail(f"{query}: cannot read the query file: {error}")
         elif query == "-":
             sparql = sys.stdin.read()
         else:
@@ -185,6 +245,9 @@ def query_command(
     except EntenteError as error:
         _fail(str(error))
     kg = _open(store, read_only=True)
+    kg.query_timeout = timeout or None
+    kg.max_rows = max_rows or None
+    kg.allow_service = allow_service
     with kg:
         try:
             result = kg.query(sparql, bindings=bindings or None)
@@ -192,6 +255,68 @@ def query_command(
         except EntenteError as error:
             _fail(str(error))
     sys.stdout.flush()
+    if result.truncated:
+        err.print(
+            f"warning: the result was cut at {max_rows:,} rows (--max-rows); "
+            "add LIMIT to the query or raise --max-rows",
+            style="yellow",
+            soft_wrap=True,
+            markup=False,
+        )
+
+
+@app.command("serve")
+def serve_command(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (other than loopback: the network).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0: any free).")] = 8000,
+    timeout: TimeoutOption = 30.0,
+    max_rows: MaxRowsOption = 100_000,
+    allow_service: AllowServiceOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
+) -> None:
+    """Serve the store read-only as a SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    GET or POST queries; results as SPARQL JSON, XML, CSV or TSV (Turtle or
+    N-Triples for CONSTRUCT) by Accept header. Updates are refused. Stop with Ctrl-C.
+    """
+    from entente.graph.server import is_loopback, make_server
+
+    if not store.exists():
+        _fail(f"no store at {store}; build one with `entente ingest SOURCE --store {store}`")
+    try:
+        server = make_server(
+            store,
+            host=host,
+            port=port,
+            timeout=timeout or None,
+            max_rows=max_rows or None,
+            allow_service=allow_service,
+            quiet=quiet,
+        )
+    except EntenteError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error}")
+    if not is_loopback(host):
+        err.print(
+            f"warning: listening on {host}: anyone who can reach this address can read the "
+            "whole store (there is no authentication)",
+            style="yellow",
+            soft_wrap=True,
+            markup=False,
+        )
+    err.print(
+        f"serving {store} read-only at {server.url} (Ctrl-C to stop)", soft_wrap=True, markup=False
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def _binding(item: str) -> tuple[str, str]:

@@ -12,6 +12,8 @@ so callers can catch either::
     ├── StoreError (RuntimeError)        the RDF store cannot be opened or written
     │   └── StoreLockedError             another process is writing to the store
     ├── QueryError (ValueError)          a SPARQL query is invalid or not allowed
+    │   └── QueryRefusedError            valid SPARQL that entente will not run (SERVICE...)
+    ├── QueryTimeoutError (TimeoutError) a query ran past its time limit and was stopped
     └── ExportError (RuntimeError)       an export could not be written
 """
 
@@ -24,6 +26,8 @@ __all__ = [
     "InputError",
     "OntologyError",
     "QueryError",
+    "QueryRefusedError",
+    "QueryTimeoutError",
     "StoreError",
     "StoreLockedError",
     "UnsupportedFormatError",
@@ -71,6 +75,22 @@ class StoreLockedError(StoreError):
 
 class QueryError(EntenteError, ValueError):
     """A SPARQL query is syntactically invalid or not allowed."""
+
+
+class QueryRefusedError(QueryError):
+    """A valid SPARQL request that entente refuses to run.
+
+    ``SERVICE`` (unless explicitly allowed), ``LOAD`` and every other update, and
+    ``FROM``/``FROM NAMED`` naming a graph the store does not hold.
+    """
+
+
+class QueryTimeoutError(EntenteError, TimeoutError):
+    """A query ran past its time limit and was stopped; ``seconds`` is the limit."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(message)
 
 
 class ExportError(EntenteError, RuntimeError):

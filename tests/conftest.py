@@ -45,3 +45,17 @@ def sample_kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     assert summary.articles == 5
     yield graph
     graph.close()
+
+
+def query_processes() -> list[int]:
+    """Pids of this process's running query children (``entente.graph.query_process``)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == os.getpid() and b"entente.graph.query_process" in cmdline:
+            found.append(int(stat.parent.name))
+    return found

@@ -238,10 +238,14 @@ def _merge(article: Article, pieces: list[tuple[int, Doc]]) -> Extraction:
             replace(m, start=m.start + offset, end=m.end + offset) for m in part.entity_mentions
         )
         sentences += sum(1 for _ in doc.sents)
+    from entente.extract.relations import merge_relations
+
     return Extraction(
         article=article,
         actors=tuple(actors.values()),
-        relations=tuple(relations),
+        # The relation finder merges the reports of one event within a Doc; do the
+        # same across the pieces, as if the article had been one Doc.
+        relations=tuple(merge_relations(relations)),
         entity_mentions=tuple(mentions),
     )
 

@@ -65,7 +65,7 @@ from entente.extract.technologies import SPANS_KEY as TECH_KEY
 from entente.ontology.technologies import top_concepts
 from entente.records import Actor, Mention, Relation
 
-__all__ = ["ACTOR_LABELS", "RelationFinder"]
+__all__ = ["ACTOR_LABELS", "RelationFinder", "merge_relations"]
 
 ACTOR_LABELS = frozenset({"STATE", "PERSON", "ORG"})
 _BE = frozenset({"is", "was", "were", "are", "been", "be", "being", "has", "have", "had"})
@@ -233,7 +233,7 @@ class RelationFinder:
                 )
             if len(found) == before and len(ids) >= 2:
                 context.last_group = ids
-        return _merge([r for r in found if r.confidence >= self.min_confidence])
+        return merge_relations([r for r in found if r.confidence >= self.min_confidence])
 
     # ------------------------------------------------------------- sentences
     def _without_modifiers(self, doc: Doc, actors: list[Span], locations: list[Span]) -> list[Span]:
@@ -791,7 +791,7 @@ def _compatible(a: Relation, b: Relation) -> bool:
     return set(a.imposers) == set(b.imposers) and (ta <= tb or tb <= ta)
 
 
-def _merge(relations: list[Relation]) -> list[Relation]:
+def merge_relations(relations: list[Relation]) -> list[Relation]:
     """One relation per distinct agreement or restriction of the article."""
     merged: list[Relation] = []
     for rel in relations:

@@ -1,4 +1,4 @@
-"""Read-only SPARQL over the entente store, result formatting, and example queries.
+"""Read-only SPARQL over the entente store, with limits, result formatting and example queries.
 
 Queries run in Oxigraph with the union of all named graphs as the default graph,
 and with the prefixes of :data:`PREFIXES` pre-declared (a query may still declare
@@ -8,32 +8,52 @@ Values go into a query as *bindings* (pyoxigraph ``substitutions``), never by
 formatting text into the query string, so a value taken from an article cannot
 change the query.
 
-Security caveats:
-    * Updates are refused, but a query is otherwise run as written. Oxigraph
-      evaluates ``SERVICE <http://...>`` clauses by making HTTP requests from this
-      process: do not run queries from untrusted users on a machine whose network
-      position matters.
-    * Results are materialised in memory (to allow several output formats); add
-      ``LIMIT`` to queries that may return millions of rows.
+Safety and limits (:func:`run_query`):
+    * Every query is checked on its parsed form first (:mod:`entente.graph.guard`):
+      ``SERVICE`` is refused unless ``allow_service=True``; ``LOAD`` and every other
+      update are always refused; ``FROM``/``FROM NAMED`` may name only graphs the
+      store holds. Nothing runs before the check passes.
+    * Time limit (:data:`DEFAULT_TIMEOUT`): an Oxigraph query cannot be interrupted
+      in-process, so a query on an on-disk store runs in a child process that opens
+      the store read-only and is killed at the deadline (about 0.05 s of overhead per
+      query with the ``forkserver`` start method, 0.1-0.5 s with ``spawn``). Queries
+      on in-memory stores, or with ``timeout=None``, run in-process without a time
+      limit.
+    * Row limit (:data:`DEFAULT_MAX_ROWS`): at most that many solutions (or triples)
+      are read; :attr:`QueryResult.truncated` says when more were available.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import IO, TYPE_CHECKING, Union
+from itertools import islice
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Union
 
 import pyoxigraph as ox
 
-from entente.errors import QueryError, StoreError
+from entente import errors
+from entente.errors import EntenteError, QueryError, QueryTimeoutError, StoreError
 from entente.graph.iris import DCTERMS, ENT, ENTR, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+    from entente.graph.guard import CheckedQuery
+    from entente.graph.store import GraphStore
+
 __all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
     "GRAPH_FORMATS",
     "PREFIXES",
     "RESULT_FORMATS",
@@ -73,6 +93,11 @@ RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("table", "turtle", "ntriples")
 """Formats for CONSTRUCT and DESCRIBE results."""
 
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a query may run before it is stopped (on-disk stores)."""
+DEFAULT_MAX_ROWS = 100_000
+"""Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) read at most."""
+
 _RESULTS_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
@@ -92,6 +117,7 @@ class QueryResult:
         rows: One tuple per solution, aligned with ``variables`` (``None`` when unbound).
         boolean: The answer of an ASK.
         triples: The triples of a CONSTRUCT or DESCRIBE.
+        truncated: Whether the row limit cut the result (more rows were available).
     """
 
     kind: str
@@ -99,6 +125,7 @@ class QueryResult:
     rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
+    truncated: bool = False
     _json: bytes = field(default=b"", repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -112,15 +139,6 @@ class QueryResult:
         """The column of one variable."""
         index = self.variables.index(variable)
         return [row[index] for row in self.rows]
-
-
-def _store_of(store: object) -> ox.Store:
-    if isinstance(store, ox.Store):
-        return store
-    oxigraph = getattr(store, "oxigraph", None)
-    if isinstance(oxigraph, ox.Store):
-        return oxigraph
-    raise TypeError(f"expected a GraphStore or a pyoxigraph.Store, got {type(store).__name__}")
 
 
 def to_term(value: object) -> Term:
@@ -168,22 +186,7 @@ def _substitutions(bindings: Mapping[str, object] | None) -> dict[ox.Variable, T
     return result
 
 
-def _is_update(sparql: str) -> bool:
-    """Whether text that is not a valid query parses as a non-empty SPARQL update.
-
-    pyoxigraph offers no parse-only API for updates (``Store.update`` would execute
-    it, and ``LOAD`` would fetch URLs), so rdflib's parser is used, lazily, on this
-    error path only.
-    """
-    try:
-        from rdflib.plugins.sparql.parser import parseUpdate
-    except ImportError:  # pragma: no cover - rdflib is a dependency
-        return False
-    try:
-        parsed = parseUpdate(sparql)
-    except Exception:  # noqa: BLE001 - any parse failure means "not an update"
-        return False
-    return "request" in parsed and len(parsed["request"]) > 0
+# -- running queries -----------------------------------------------------------------
 
 
 def run_query(
@@ -191,65 +194,279 @@ def run_query(
     sparql: str,
     *,
     bindings: Mapping[str, object] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    allow_service: bool = False,
 ) -> QueryResult:
-    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
+    """Check and run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
     Args:
-        store: A :class:`~entente.graph.store.GraphStore` or a :class:`pyoxigraph.Store`.
+        store: A :class:`~entente.graph.store.GraphStore`, a :class:`pyoxigraph.Store`,
+            or the directory of an on-disk store (opened read-only for the query).
         sparql: The query; the prefixes of :data:`PREFIXES` need not be declared.
         bindings: Values for variables (``{"state": "entr:state/IND"}``), converted with
             :func:`to_term`; ``None`` values are skipped (the variable stays free).
             A bound variable of a SELECT must be in its projection (or use ``SELECT *``).
+        timeout: Seconds before the query is stopped, or ``None`` for no limit. Enforced
+            only for on-disk stores (the query runs in a child process that is killed
+            at the deadline); a :class:`pyoxigraph.Store` or an in-memory store runs the
+            query in this process, without a time limit.
+        max_rows: Solutions or triples read at most, or ``None`` for all of them; the
+            result's ``truncated`` flag says when more were available.
+        allow_service: Let ``SERVICE`` clauses call other SPARQL endpoints (HTTP
+            requests from this machine). Off by default.
 
     Returns:
         The materialised :class:`QueryResult`.
 
     Raises:
-        QueryError: The text is an update (``updates are not allowed``), is not valid
-            SPARQL (with the parser's message), or a binding is invalid.
+        QueryRefusedError: ``SERVICE`` (not allowed), an update or ``LOAD``, or ``FROM``
+            naming a graph the store does not hold; nothing was run.
+        QueryTimeoutError: The query ran past ``timeout`` and was stopped.
+        QueryError: The text is not valid SPARQL, a binding is invalid, or the query
+            failed while running.
         StoreError: The store could not be read.
     """
-    oxigraph = _store_of(store)
-    if not sparql.strip():
-        raise QueryError("the query is empty")
+    if timeout is not None and not timeout > 0:
+        raise QueryError(f"the time limit must be a positive number of seconds, not {timeout}")
+    if max_rows is not None and max_rows < 1:
+        raise QueryError(f"the row limit must be a positive number, not {max_rows}")
+    from entente.graph.guard import check_query
+
     substitutions = _substitutions(bindings)
+    # checked here, before anything runs or any process starts
+    checked = check_query(sparql, allow_service=allow_service, prefixes=PREFIXES)
+    path, oxigraph, writer = _target(store)
+    args = (checked, substitutions, max_rows)
+    if timeout is not None and path is not None:
+        payload = _run_in_child(path, writer, timeout, *args)
+    elif oxigraph is not None:
+        payload = _execute(oxigraph, *args)
+    else:
+        with _open_read_only(path, allow_writer=False) as opened:
+            payload = _execute(opened.oxigraph, *args)
+    return _result(payload)
+
+
+def _target(store: object) -> tuple[Path | None, ox.Store | None, bool]:
+    """Where to run: the store's directory, its open pyoxigraph store (if any), and
+    whether this process is the store's writer."""
+    if isinstance(store, ox.Store):
+        return None, store, False
+    if isinstance(store, str | os.PathLike):
+        return Path(store), None, False
+    oxigraph = getattr(store, "oxigraph", None)
+    if isinstance(oxigraph, ox.Store):
+        path = getattr(store, "path", None)
+        writer = not getattr(store, "read_only", True)
+        return (Path(path) if path is not None else None), oxigraph, writer
+    raise TypeError(
+        f"expected a GraphStore, a pyoxigraph.Store or a store directory, "
+        f"got {type(store).__name__}"
+    )
+
+
+def _open_read_only(path: Path, *, allow_writer: bool) -> GraphStore:
+    """Open a store read-only; ``allow_writer`` when the caller is the idle writer.
+
+    Without ``allow_writer`` the store's reader lock is taken, so a query gets a clear
+    "being written by another process" error during someone else's ingest.
+    """
+    from entente.graph.store import GraphStore
+
+    if allow_writer:
+        return GraphStore.open(path, read_only=True, allow_writer=True)
+    return GraphStore.open(path, read_only=True)
+
+
+# A payload is what a query produced, in a form that crosses a process boundary:
+# (kind, bytes, truncated); kind "select"/"ask" with SPARQL JSON, "graph" with N-Triples.
+Payload = tuple[str, bytes, bool]
+
+
+def _execute(
+    oxigraph: ox.Store,
+    checked: CheckedQuery,
+    substitutions: dict[ox.Variable, Term],
+    max_rows: int | None,
+) -> Payload:
+    """Run a checked query in this process (no time limit)."""
+    from entente.graph.guard import check_dataset
+
+    check_dataset(checked, oxigraph)
     try:
         result = oxigraph.query(
-            sparql,
+            checked.text,
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
+            # FROM/FROM NAMED choose the dataset only when the union is not forced
+            use_default_graph_as_union=not checked.has_dataset,
             substitutions=substitutions or None,
         )
-        return _materialise(result)
+        return _collect(result, max_rows)
     except SyntaxError as error:
-        if _is_update(sparql):
-            raise QueryError(
-                "updates are not allowed; only SELECT, ASK, CONSTRUCT and DESCRIBE queries "
-                "can be run (change the store with `entente ingest`)"
-            ) from None
         raise QueryError(f"invalid SPARQL query: {error}") from None
     except OSError as error:
+        if checked.uses_service:
+            raise QueryError(f"a SERVICE call failed: {error}") from error
         raise StoreError(f"cannot read the store: {error}") from error
     except RuntimeError as error:  # e.g. a binding for a variable outside the projection
         raise QueryError(f"cannot run the query: {error}") from error
 
 
-def _materialise(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+def _collect(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, max_rows: int | None
+) -> Payload:
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(
-            kind="ask",
-            boolean=bool(result),
-            _json=result.serialize(format=ox.QueryResultsFormat.JSON),
-        )
+        return "ask", result.serialize(format=ox.QueryResultsFormat.JSON), False
     if isinstance(result, ox.QueryTriples):
-        return QueryResult(kind="graph", triples=tuple(result))
-    # Serialise once with Oxigraph, then read the rows back: the solutions iterator
-    # can be consumed only once, and this keeps every output format exact.
-    payload = result.serialize(format=ox.QueryResultsFormat.JSON)
-    solutions = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+        triples = list(result if max_rows is None else islice(result, max_rows + 1))
+        truncated = max_rows is not None and len(triples) > max_rows
+        del triples[max_rows if truncated else len(triples) :]
+        return "graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", truncated
+    if max_rows is None:
+        return "select", result.serialize(format=ox.QueryResultsFormat.JSON), False
+    variables = [variable.value for variable in result.variables]
+    solutions = list(islice(result, max_rows + 1))
+    truncated = len(solutions) > max_rows
+    rows = [
+        {name: _term_json(solution[name]) for name in variables if solution[name] is not None}
+        for solution in solutions[:max_rows]
+    ]
+    document = {"head": {"vars": variables}, "results": {"bindings": rows}}
+    return "select", json.dumps(document, ensure_ascii=False).encode("utf-8"), truncated
+
+
+_XSD_STRING = XSD.iri + "string"
+
+
+def _term_json(term: Term) -> dict[str, Any]:
+    """A term in the SPARQL 1.1 JSON results format (as Oxigraph writes it)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        data: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            data["xml:lang"] = term.language
+            if term.direction is not None:
+                data["its:dir"] = str(term.direction)
+        elif term.datatype.value != _XSD_STRING:
+            data["datatype"] = term.datatype.value
+        return data
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _term_json(term.subject),
+            "predicate": _term_json(term.predicate),
+            "object": _term_json(term.object),
+        },
+    }
+
+
+def _result(payload: Payload) -> QueryResult:
+    kind, data, truncated = payload
+    if kind == "ask":
+        answer = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        return QueryResult(kind="ask", boolean=bool(answer), _json=data)
+    if kind == "graph":
+        quads = ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if data else ()
+        triples = tuple(quad.triple for quad in quads)
+        return QueryResult(kind="graph", triples=triples, truncated=truncated)
+    solutions = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
     variables = tuple(v.value for v in solutions.variables)
     rows = tuple(tuple(solution[v] for v in variables) for solution in solutions)
-    return QueryResult(kind="select", variables=variables, rows=rows, _json=payload)
+    return QueryResult(
+        kind="select", variables=variables, rows=rows, truncated=truncated, _json=data
+    )
+
+
+# -- the time limit: a child process per query ------------------------------------------
+
+
+def _run_in_child(
+    path: Path,
+    writer: bool,
+    timeout: float,
+    checked: CheckedQuery,
+    substitutions: dict[ox.Variable, Term],
+    max_rows: int | None,
+) -> Payload:
+    """Run :func:`_execute` in a child process (``python -m entente.graph.query_process``),
+    killed at the deadline.
+
+    A fresh interpreter rather than :mod:`multiprocessing`: spawn and forkserver
+    children re-import the caller's main script, so a script without an
+    ``if __name__ == "__main__"`` guard would query itself into an error; and fork
+    is unsafe in a process that holds an open store and its threads.
+
+    ``writer``: this process holds the store open for writing (and waits, idle, for
+    the answer), so the child opens it without the reader lock.
+    """
+    request = pickle.dumps(
+        (str(path), writer, checked, substitutions, max_rows),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "entente.graph.query_process"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answer, _ = child.communicate(request, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise QueryTimeoutError(
+            f"query stopped after {timeout:g} s (time limit; raise it with --timeout, "
+            "or query_timeout= in Python)",
+            timeout,
+        ) from None
+    except BaseException:
+        child.kill()
+        child.communicate()
+        raise
+    try:
+        message = pickle.loads(answer) if answer else None
+    except Exception:  # noqa: BLE001 - a truncated answer: the child died while writing
+        message = None
+    if message is None:
+        raise QueryError(
+            f"the query process died ({_exit_reason(child.returncode)}) before answering; "
+            "the query may be too complex (the store and this process are unaffected)"
+        )
+    if message[0] == "ok":
+        return message[1]
+    _, name, text = message
+    error_type = getattr(errors, name, None)
+    if not (isinstance(error_type, type) and issubclass(error_type, EntenteError)):
+        error_type = QueryError
+    raise error_type(text)
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit status {code}"
+
+
+def child_main(request: bytes) -> bytes:
+    """Answer one pickled query request (see :func:`_run_in_child`) with a pickled
+    payload or error; used by :mod:`entente.graph.query_process`."""
+    try:
+        path, writer, checked, substitutions, max_rows = pickle.loads(request)
+        with _open_read_only(Path(path), allow_writer=writer) as store:
+            payload = _execute(store.oxigraph, checked, substitutions, max_rows)
+        message: tuple[Any, ...] = ("ok", payload)
+    except EntenteError as error:
+        message = ("error", type(error).__name__, str(error))
+    except Exception as error:  # noqa: BLE001 - reported to the parent as one line
+        message = ("error", "QueryError", f"the query failed: {error}")
+    return pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # -- formatting --------------------------------------------------------------------

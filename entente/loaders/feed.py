@@ -19,14 +19,23 @@ without text is skipped and the other entries still load. A file that is not a
 well-formed feed is one error for the whole file.
 
 Security: feedparser is given the file's bytes in a ``BytesIO``, never a path
-or URL string, because it fetches URLs it is given; it does not resolve external
-entities or DTDs. feedparser sanitises entry HTML, and the text is then
-extracted with lxml without loading anything external. Limits: the whole file is read (at most
-:data:`~entente.loaders.decoding.MAX_FILE_BYTES`).
+or URL string, because it opens any string that looks like a path or URL (a
+feed file whose content is ``/etc/passwd`` is just a file that is not a feed).
+Before feedparser sees the bytes, a file with an ``<!ENTITY`` declaration or a
+``<!DOCTYPE`` internal subset is refused
+(:func:`entente.loaders.decoding.refuse_declarations`), so an entity bomb costs
+nothing; a DOCTYPE that only names an external DTD is allowed, and the DTD is
+never loaded. A file with NUL bytes is reported as binary. In a directory walk,
+an ``.xml`` file with no ``<rss``, ``<feed`` or ``<rdf:RDF`` element is skipped
+silently like any other non-feed XML. feedparser sanitises entry HTML, and the
+text is then extracted with lxml without loading anything external.
+
+Limits: the whole file is read (at most :data:`~entente.loaders.decoding.MAX_FILE_BYTES`).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from collections.abc import Iterator
@@ -35,7 +44,12 @@ from typing import Any
 
 from entente.errors import InputError, UnsupportedFormatError
 from entente.loaders.dates import date_from_struct, normalize_date
-from entente.loaders.decoding import normalize_text, read_bytes
+from entente.loaders.decoding import (
+    looks_binary,
+    normalize_text,
+    read_bytes,
+    refuse_declarations,
+)
 from entente.loaders.reporting import OnError, report
 from entente.records import Article
 
@@ -50,6 +64,8 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 _DROPPED = frozenset({"script", "style", "noscript", "template"})
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_FEED_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF)\b")
 
 
 def read(
@@ -83,6 +99,13 @@ def read(
     name = name or path.name
     try:
         data = read_bytes(path, where)
+        if looks_binary(data) and not data.startswith(_WIDE_BOMS):
+            raise InputError(
+                where, None, "file looks binary (it contains NUL bytes); expected an XML feed"
+            )
+        if skip_non_feed and not data.startswith(_WIDE_BOMS) and not _FEED_ROOT.search(data):
+            return
+        refuse_declarations(data, where)
     except InputError as error:
         report(error, on_error)
         return

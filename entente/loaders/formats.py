@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from entente.errors import UnsupportedFormatError
-from entente.loaders import feed, html, jsonl, text
+from entente.errors import InputError, UnsupportedFormatError
+from entente.loaders import feed, html, jsonl, text, warc
 from entente.loaders.reporting import OnError, report
 from entente.records import Article
 
@@ -24,6 +24,8 @@ FORMATS: dict[str, ModuleType] = {
     ".rss": feed,
     ".atom": feed,
     ".xml": feed,
+    ".warc": warc,
+    ".warc.gz": warc,
 }
 """File extension (lower case, with the dot) -> reader module with a ``read`` function."""
 
@@ -70,6 +72,20 @@ def read_file(
         return
     module = FORMATS[ext]
     if module is feed:
-        yield from feed.read(path, on_error, name=name, skip_non_feed=not explicit)
+        articles = feed.read(path, on_error, name=name, skip_non_feed=not explicit)
     else:
-        yield from module.read(path, on_error, name=name)
+        articles = module.read(path, on_error, name=name)
+    count = 0
+    try:
+        for article in articles:
+            count += 1
+            yield article
+    except InputError:
+        raise  # raised by report() when there is no callback
+    except Exception as exc:
+        # A parser bug or resource limit on one odd file must not end the whole load.
+        reason = (
+            f"cannot read file ({type(exc).__name__}: {exc}) after {count} article(s); "
+            "the rest of this file was skipped"
+        )
+        report(InputError(str(path), None, reason), on_error)

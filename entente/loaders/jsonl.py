@@ -16,14 +16,19 @@ Each bad line (invalid JSON, not an object, a missing or mistyped field, an
 unknown date, bytes that are not UTF-8) is reported as
 ``path:line: reason`` and the other lines still load. Blank lines are skipped.
 
+A file whose first bytes hold NUL (an image or a program saved as ``.jsonl``)
+is one error, ``path: file looks binary``. A truncated or corrupt gzip stream
+is one error naming the last line read (``path: file is corrupt after line
+81 ...``); the lines before it are kept (Python's ``gzip`` never hands out the
+partial last line).
+
 Limits: the file is read line by line, so a corpus of any size streams in
-constant memory, but each line (one article) is held whole. A corrupt gzip
-stream ends the file at the point of corruption, after the lines before it
-have been loaded.
+constant memory, but each line (one article) is held whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import re
@@ -34,7 +39,7 @@ from typing import IO, Any
 
 from entente.errors import InputError
 from entente.loaders.dates import normalize_date
-from entente.loaders.decoding import normalize_text
+from entente.loaders.decoding import BINARY_PROBE_BYTES, looks_binary, normalize_text
 from entente.loaders.reporting import OnError, report
 from entente.records import Article
 
@@ -75,7 +80,27 @@ def read(path: Path, on_error: OnError = None, *, name: str | None = None) -> It
         report(InputError(where, None, f"cannot read file: {exc.strerror or exc}"), on_error)
         return
     with handle:
+        if _starts_binary(handle):
+            reason = "file looks binary (it contains NUL bytes); expected UTF-8 text"
+            report(InputError(where, None, reason), on_error)
+            return
         yield from read_stream(handle, where, on_error)
+
+
+def _starts_binary(handle: IO[bytes]) -> bool:
+    """Whether the first bytes (decompressed, for gzip) hold a NUL; rewinds the handle.
+
+    An image or a program saved as ``.jsonl`` is then one error, not one per "line".
+    A gzip stream that cannot even be started is left to :func:`read_stream` to report.
+    """
+    try:
+        head = handle.read(BINARY_PROBE_BYTES)
+        handle.seek(0)
+    except (OSError, EOFError, zlib.error):
+        with contextlib.suppress(OSError, EOFError, zlib.error):
+            handle.seek(0)
+        return False
+    return looks_binary(head)
 
 
 def read_stream(
@@ -107,7 +132,8 @@ def read_stream(
             reason = (
                 f"file is not readable gzip ({exc})"
                 if lineno == 0
-                else f"file is corrupt after line {lineno} ({exc}); loading stopped there"
+                else f"file is corrupt after line {lineno} ({exc}): it is truncated or damaged; "
+                f"lines 1-{lineno} were read, anything after them is lost"
             )
             report(InputError(name, None, reason), on_error)
             return

@@ -57,6 +57,7 @@ class ENT(DefinedNamespace):
     agreementType: URIRef  # The kind of an agreement: a concept of ent:AgreementTypeScheme.
     article: URIRef  # The article that a mention is taken from.
     confidence: URIRef  # How sure the extraction rule is of a relation or mention, from 0 to 1.
+    contentHash: URIRef  # A digest of an article as loaded (id, text, metadata) and of the extraction pipeline that analysed it; re-ingesting an article with the same hash is skipped.
     countryCode: URIRef  # The ISO 3166-1 alpha-3 code of a state, three capital letters ("IND").
     date: URIRef  # When the relation was reported to take effect or was agreed, at the precision known: xsd:date, xsd:gYearMonth or xsd:gYear.
     endOffset: URIRef  # Character offset where the evidence span ends (exclusive) in the article text.

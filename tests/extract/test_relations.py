@@ -348,7 +348,10 @@ def test_status_from_the_clause(nlp, text: str, type_: str, status: str) -> None
 
 def test_a_capitalised_name_gives_no_status(nlp) -> None:
     # "Proposals" names a document here; nothing is proposed
-    text = "Poland and Estonia applauded the Tallinn Proposals on Cable Security and cooperate on cables."
+    text = (
+        "Poland and Estonia applauded the Tallinn Proposals on Cable Security "
+        "and cooperate on cables."
+    )
     relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
     assert relation.status == "agreed"
 

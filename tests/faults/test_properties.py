@@ -188,7 +188,11 @@ def test_encoded_form_cannot_be_forged_by_another_id(identifier: str) -> None:
     if encoded != _nfc(identifier):  # an id already made of safe characters is its own code
         assert article_iri(encoded) != article_iri(identifier)
     if len(encoded) > MAX_SEGMENT_LENGTH:
-        assert len(encoded) > MAX_SEGMENT_LENGTH + 1 + 48  # shortened forms are long
+        # shortened: 149-160 characters of whole encoded characters, "~", 64 hex digits;
+        # so always longer than a segment kept whole
+        prefix, _, digest = encoded.rpartition("~")
+        assert len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+        assert 149 <= len(prefix) <= 160
 
 
 # -- text cleaning -------------------------------------------------------------
