@@ -93,9 +93,15 @@ def _ontology_paths() -> list[Path]:
     return paths
 
 
+# Changes when the way the files are loaded changes (2: blank nodes skolemised), so
+# stores loaded the old way are reloaded on opening.
+_ONTOLOGY_LOADER_VERSION = b"2"
+
+
 def ontology_digest(paths: Iterable[Path]) -> str:
-    """``sha256:<hex>`` digest of the vocabulary files (names and contents)."""
-    digest = hashlib.sha256()
+    """``sha256:<hex>`` digest of the vocabulary files (names and contents) and of the
+    loader's version."""
+    digest = hashlib.sha256(_ONTOLOGY_LOADER_VERSION + b"\0")
     for file in paths:
         digest.update(file.name.encode("utf-8") + b"\0")
         digest.update(file.read_bytes())
@@ -111,6 +117,23 @@ def _triples_text(quads: Iterable[ox.Quad]) -> str:
 def _insert_data(graphs: dict[ox.NamedNode, list[ox.Quad]]) -> str:
     blocks = [f"GRAPH {g} {{\n{_triples_text(q)}\n}}" for g, q in graphs.items() if q]
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""
+
+
+class _Skolemizer:
+    """Replaces the blank nodes of one parsed file (the ``owl:unionOf`` lists of the
+    vocabulary) by IRIs numbered in order of appearance: the store then holds no
+    blank node at all, and reloading the same files gives the same IRIs."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.names: dict[str, ox.NamedNode] = {}
+
+    def __call__(self, term: ox.Term) -> ox.Term:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term.value not in self.names:
+            self.names[term.value] = ox.NamedNode(f"{self.prefix}{len(self.names) + 1}")
+        return self.names[term.value]
 
 
 class GraphStore:
@@ -321,11 +344,11 @@ class GraphStore:
             quads: list[ox.Quad] = []
             for file in paths:
                 try:
-                    parsed = ox.parse(
-                        path=file, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True
-                    )
+                    parsed = ox.parse(path=file, format=ox.RdfFormat.TURTLE)
+                    skolem = _Skolemizer(f"{ONTOLOGY_GRAPH.value}/genid/{file.stem}-")
                     quads.extend(
-                        ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH) for q in parsed
+                        ox.Quad(skolem(q.subject), q.predicate, skolem(q.object), ONTOLOGY_GRAPH)
+                        for q in parsed
                     )
                 except (SyntaxError, ValueError) as error:
                     raise OntologyError(f"{file}: {error}") from error
