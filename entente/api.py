@@ -39,7 +39,8 @@ class KnowledgeGraph:
         store: Store directory (created if missing), or ``None`` for a temporary
             in-memory graph.
         model: Optional installed spaCy model whose entities complement the rules.
-        read_only: Open an existing store for reading only (no writer lock taken).
+        read_only: Open an existing store for reading only: any number of readers
+            share it, and no writer may open it meanwhile.
         query_timeout: Seconds a query may run before it is stopped (default 30), or
             ``None`` for no limit. Enforced for on-disk stores only: each query runs
             in a child process that is killed at the deadline. Queries on an
@@ -52,7 +53,8 @@ class KnowledgeGraph:
     The three query options are also attributes, which can be changed later.
 
     Raises:
-        StoreLockedError: Another process is writing to the store.
+        StoreLockedError: Another process is writing to the store (or, for a
+            writer, is reading it).
     """
 
     def __init__(
