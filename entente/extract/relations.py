@@ -72,6 +72,8 @@ _BE = frozenset({"is", "was", "were", "are", "been", "be", "being", "has", "have
 _DEFAULT_STATUS = {"agreement": "agreed", "restriction": "in_force"}
 _FORWARD_STATUSES = frozenset({"signed", "ratified", "in_force"})
 _HEADLINE_TYPES = frozenset({"deal", "aid"})
+# Types named by activity nouns, which statements use loosely and often
+_ACTIVITY_TYPES = frozenset({"cooperation", "partnership", "talks", "aid"})
 _SETTLED_STATUSES = frozenset({"rejected", "cancelled", "suspended"})
 # Which status to keep when mentions of one relation disagree: explicit outcomes
 # ("signed", "cancelled") over the defaults of nouns ("agreed", "ongoing").
@@ -780,6 +782,10 @@ def _compatible(a: Relation, b: Relation) -> bool:
     tops_a, tops_b = top_concepts(a.technologies), top_concepts(b.technologies)
     if tops_a and tops_b and not tops_a & tops_b:
         return False  # "a pact on critical minerals" and "on rare earths" may be one pact
+    if a.type in _ACTIVITY_TYPES and bool(tops_a) != bool(tops_b):
+        # "cooperation" said in passing is not the cooperation on 5G of the same states
+        # (a pact or a deal named twice is one, with or without its subject)
+        return False
     if a.kind == "agreement":
         pa, pb = set(a.parties), set(b.parties)
         if pa == pb:

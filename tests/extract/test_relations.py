@@ -396,3 +396,20 @@ def test_they_refers_to_the_last_group(nlp) -> None:
     assert (mou.type, mou.status, mou.hedged) == ("formal_agreement", "proposed", True)
     pact = next(r for r in found if "lithium" in r.technologies)
     assert pact.status == "signed"
+
+
+def test_cooperation_in_passing_is_not_the_cooperation_on_a_technology(nlp) -> None:
+    text = (
+        "India and Japan agreed to cooperate on 5G networks. "
+        "India and Japan also praised their cooperation in general. "
+        "India and Japan signed a pact on chips. "
+        "Officials said India and Japan hope the pact will last."
+    )
+    found = relations(nlp, text)
+    cooperation = sorted(
+        (r.technologies, len(r.mentions)) for r in found if r.type == "cooperation"
+    )
+    assert cooperation == [((), 1), (("5g",), 1)]
+    # a pact named again without its subject is the same pact
+    (pact,) = [r for r in found if r.type == "formal_agreement"]
+    assert (pact.technologies, len(pact.mentions), pact.status) == (("chips",), 2, "signed")
