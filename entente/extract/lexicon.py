@@ -42,6 +42,7 @@ _CUE_KINDS = (
     "adversary",
     "first_person",
     "schedule",
+    "concluded",
 )
 
 

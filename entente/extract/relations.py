@@ -145,9 +145,14 @@ class RelationFinder:
         self.min_confidence = min_confidence
         self.triggers = {t.id: t for t in load_triggers()}
         self.memberships = load_memberships()
-        # a contract won or awarded is concluded; goods bought or ordered are agreed
+        # a contract won or awarded is concluded; goods bought or ordered are agreed.
+        # Past forms, and the present of headlines ("EADS wins contract"); not the
+        # base form ("to win a contract") or the gerund.
         self.deal_past_forms = frozenset(
-            form for word in _CONCLUDED for form in inflections(word) if form.endswith("ed")
+            form
+            for word in _CONCLUDED
+            for form in inflections(word)
+            if form.endswith(("ed", "s")) and form != word
         ) | {"won"}
         self.creation_forms = frozenset(
             form
@@ -392,7 +397,7 @@ class RelationFinder:
             return "ongoing" if _expands(doc, event) else "proposed"
         if _cue_after(cues.get("schedule", []), event, clause, window=12):
             return "proposed"  # "a dialogue to be convened later this year"
-        if status == "agreed" and type_ == "deal" and self._concluded(doc, event, clause):
+        if status == "agreed" and type_ == "deal" and self._concluded(doc, event, clause, cues):
             return "signed"  # "won a contract", "was awarded the deal"
         if type_ == "talks":
             talks = _first_of_type(event, "talks")
@@ -426,13 +431,22 @@ class RelationFinder:
                 return True
         return False
 
-    def _concluded(self, doc: Doc, event: _Event, clause: range) -> bool:
-        """Whether a deal noun follows a verb of conclusion ("has won a contract")."""
-        return any(
+    def _concluded(
+        self, doc: Doc, event: _Event, clause: range, cues: dict[str, list[Span]]
+    ) -> bool:
+        """Whether a deal noun follows a verb of conclusion ("has won a $13 billion
+        contract") or is said to be concluded ("the deal with Fiat went through")."""
+        deals = [t for t in event.triggers if t.trigger.type == "deal"]
+        if any(
             doc[i].lower_ in self.deal_past_forms
-            for t in event.triggers
-            if t.trigger.type == "deal"
-            for i in range(max(t.start - 4, clause.start), t.start + 1)
+            for t in deals
+            for i in range(max(t.start - 6, clause.start), t.start + 1)
+        ):
+            return True
+        return any(
+            c.start in clause and 0 <= c.start - t.end < 8
+            for t in deals
+            for c in cues.get("concluded", [])
         )
 
     @staticmethod

@@ -252,6 +252,9 @@ def test_a_one_party_deal_takes_the_headline_subject(nlp) -> None:
         ("Boeing has won a contract from the Indian Air Force for ten tankers.", "signed"),
         ("Airbus was awarded the contract by Qantas for 20 jets.", "signed"),
         ("Qantas bought 20 jets from Airbus.", "agreed"),
+        ("Airbus wins 13 billion Qantas tanker contract", "signed"),  # a headline
+        ("The deal between Qantas and Airbus went through on Monday.", "signed"),
+        ("Qantas wants to win a contract with Airbus.", "proposed"),
         ("Qantas may buy 20 jets from Airbus.", "proposed"),
     ],
 )
