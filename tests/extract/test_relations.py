@@ -337,6 +337,9 @@ def test_an_installed_model_adds_its_entities(tmp_path) -> None:
          "and the Canada-Mexico Energy Partnership.", "formal_agreement", "in_force"),
         ("Brazil and Argentina agreed to launch the Southern Energy Partnership.",
          "partnership", "agreed"),
+        # obligations are those of an agreement in force
+        ("Brazil remains committed to fulfilling its obligations with the International "
+         "Atomic Energy Agency.", "formal_agreement", "in_force"),
         # a meeting still to come
         ("Peru and Chile will convene a ministerial dialogue on lithium later this year.",
          "talks", "proposed"),
