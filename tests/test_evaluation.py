@@ -125,4 +125,5 @@ def test_dev_set_meets_the_pairs_floor() -> None:
     assert result.articles == 52
     assert result.scores["pairs"].f1 >= 0.75
     assert result.scores["actor_technology"].f1 >= 0.67
-    assert result.accuracy("type") >= 0.80
+    assert result.accuracy("type") >= 0.85
+    assert result.accuracy("status") >= 0.63  # below the 0.70 target: a regression floor
