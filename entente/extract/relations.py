@@ -197,6 +197,8 @@ class RelationFinder:
         for kind, spans in cues.items():
             if kind != "idiom":  # the "to" of "due to" is no future
                 cues[kind] = [c for c in spans if not idioms.intersection(range(c.start, c.end))]
+        if "future" in cues:  # "added Huawei to its entity list": a preposition
+            cues["future"] = [c for c in cues["future"] if not _preposition_to(doc, c)]
         trigs = [
             _Trig(self.triggers[span.label_], span.start, span.end)
             for span in sorted(trig_spans, key=lambda s: s.start)
@@ -211,7 +213,8 @@ class RelationFinder:
         context = _Context()
         found: list[Relation] = []
         for index, sent in enumerate(doc.sents):
-            in_sent = [a for a in actors if sent.start <= a.start < sent.end]
+            dateline = _dateline_end(sent)  # "MOSCOW, March 3 (Reuters) -": no party
+            in_sent = [a for a in actors if dateline <= a.start < sent.end]
             in_sent = self._without_modifiers(doc, in_sent, cues.get("location", []))
             sent_trigs = [t for t in trigs if sent.start <= t.start < sent.end]
             before = len(found)
@@ -315,6 +318,8 @@ class RelationFinder:
                 )
             else:
                 subject = _unique(a.kb_id_ for a in clause_actors)
+            # "barred U.S. firms from selling chips": the sale is what is barred
+            clause_trigs = [t for t in clause_trigs if not _barred(doc, t, clause_trigs)]
             if any(not t.trigger.weak for t in clause_trigs):
                 # weak triggers ("develop", "order") only count in clauses without a strong one
                 clause_trigs = [t for t in clause_trigs if not t.trigger.weak]
@@ -536,10 +541,16 @@ class RelationFinder:
             after = [a for a in in_region if a.start >= first.end]
             passive = first.start > 0 and doc[first.start - 1].lower_ in _BE
             by_agents = [a for a in after if _preceded_by(doc, a, "by")]
+            listed = _listed(doc, before, first)
             if passive and by_agents:
                 imposers = _unique(a.kb_id_ for a in by_agents)
                 targets = _unique(a.kb_id_ for a in (*before, *after) if a not in by_agents)
                 rule += ".passive"
+            elif listed:
+                # "the Commerce Department added Huawei to its entity list"
+                imposers = _unique(a.kb_id_ for a in before if a not in listed)
+                targets = _unique(a.kb_id_ for a in listed)
+                rule += ".listed"
             else:
                 imposers = _unique(a.kb_id_ for a in before)
                 targets = _unique(a.kb_id_ for a in after)
@@ -744,6 +755,62 @@ def _expands(doc: Doc, event: _Event) -> bool:
             if any(t.lemma_ in _EXPANSIONS or t.lower_ in _EXPANSIONS for t in before):
                 return True
     return False
+
+
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those"}
+)
+_DASHES = frozenset({"-", "--", "\u2013", "\u2014"})
+
+
+_LISTING_VERBS = frozenset({"add", "adds", "added", "adding", "put", "puts", "putting",
+                            "place", "places", "placed", "placing"})  # fmt: skip
+
+
+def _barred(doc: Doc, trig: _Trig, clause_trigs: list[_Trig]) -> bool:
+    """Whether an agreement trigger is what an earlier restriction forbids
+    ("bans firms from selling", "barred Huawei from supplying")."""
+    if trig.trigger.kind != "agreement" or trig.start == 0 or doc[trig.start - 1].lower_ != "from":
+        return False
+    return any(t.trigger.kind == "restriction" and t.start < trig.start for t in clause_trigs)
+
+
+def _listed(doc: Doc, before: list[Span], trigger: _Trig) -> list[Span]:
+    """Actors put on a list by "add X to the entity list", "placed X on a blacklist"."""
+    start = trigger.start
+    while start > 0 and doc[start - 1].lower_ in _DETERMINERS:
+        start -= 1
+    if start == 0 or doc[start - 1].lower_ not in ("to", "on"):
+        return []
+    verbs = [i for i in range(max(start - 12, 0), start - 1) if doc[i].lower_ in _LISTING_VERBS]
+    if not verbs:
+        return []
+    return [a for a in before if verbs[-1] < a.start < start - 1]
+
+
+def _preposition_to(doc: Doc, cue: Span) -> bool:
+    """Whether a future cue is the preposition "to" ("to its entity list", "to Japan")."""
+    if cue.text not in ("to", "To") or cue.end >= len(doc):
+        return False  # "U.S. TO SIGN TREATY": in capitals, a verb cannot be told apart
+    after = doc[cue.end]
+    return after.lower_ in _DETERMINERS or after.is_title or after.like_num
+
+
+def _dateline_end(sent: Span) -> int:
+    """Where the text of a sentence starts after a newswire dateline, else its start.
+
+    "MOSCOW, March 3 (Reuters) - The Soviet Union and West Germany signed...": the
+    dateline names where the report was filed, not a party.
+    """
+    first = sent[0] if len(sent) else None
+    if first is None or not (first.is_upper and first.is_alpha and len(first) > 1):
+        return sent.start
+    for token in sent[1:16]:
+        if token.text in _DASHES or token.text == ":":
+            return token.i + 1
+        if token.is_lower and token.is_alpha and token.text not in ("of",):
+            break  # ordinary words: an upper-case sentence, not a dateline
+    return sent.start
 
 
 def _first_of_type(event: _Event, type_: str) -> _Event:

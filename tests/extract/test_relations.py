@@ -419,3 +419,29 @@ def test_cooperation_in_passing_is_not_the_cooperation_on_a_technology(nlp) -> N
     # a pact named again without its subject is the same pact
     (pact,) = [r for r in found if r.type == "formal_agreement"]
     assert (pact.technologies, len(pact.mentions), pact.status) == (("chips",), 2, "signed")
+
+
+def test_a_dateline_names_no_party(nlp) -> None:
+    text = "MOSCOW, March 3 (Reuters) - The Soviet Union and West Germany signed a trade pact."
+    pact = only(relations(nlp, "Second sentence.\n\n" + text), "agreement", "formal_agreement")
+    assert set(pact.parties) == {"state/SUN", "state/DEU"}
+    assert pact.status == "signed"
+
+
+def test_put_on_a_list_is_the_target(nlp) -> None:
+    text = (
+        "WASHINGTON - The Commerce Department added Huawei to its entity list, "
+        "barring U.S. firms from selling chips to the Chinese company."
+    )
+    found = relations(nlp, text)
+    # "to its entity list" is no future, and the sale is what is barred, not a deal
+    assert [(r.kind, r.type, r.status) for r in found] == [
+        ("restriction", "export_control", "in_force")
+    ]
+    assert found[0].imposers == ("organization/usa-department-of-commerce",)
+    assert found[0].targets == ("organization/huawei",)
+
+
+def test_a_headline_in_capitals_keeps_its_future(nlp) -> None:
+    pact = only(relations(nlp, "Text.", title="U.S. AND JAPAN TO SIGN CHIP PACT"), "agreement")
+    assert pact.status == "proposed"
