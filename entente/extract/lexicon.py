@@ -43,6 +43,7 @@ _CUE_KINDS = (
     "first_person",
     "schedule",
     "concluded",
+    "failure",
 )
 
 

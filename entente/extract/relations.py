@@ -570,7 +570,11 @@ class RelationFinder:
             return None
 
         type_, status, status_trig = _type_and_status(doc, event)
-        negated = _cue_before(cues.get("negation", []), event, clause, window=5)
+        negated = _cue_before(cues.get("negation", []), event, clause, window=5) or (
+            # "talks between Iran and the EU collapsed", "the deal fell through"
+            all(t.trigger.role == "noun" for t in event.triggers)
+            and _cue_after(cues.get("failure", []), event, clause, window=10)
+        )
         hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=12)
         hedged = hedge is not None
         status = self._status(doc, event, clause, cues, type_, status, status_trig, hedge)

@@ -445,3 +445,16 @@ def test_put_on_a_list_is_the_target(nlp) -> None:
 def test_a_headline_in_capitals_keeps_its_future(nlp) -> None:
     pact = only(relations(nlp, "Text.", title="U.S. AND JAPAN TO SIGN CHIP PACT"), "agreement")
     assert pact.status == "proposed"
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Talks between Iran and the European Union on the nuclear deal collapsed.", True),
+        ("The merger of Airbus and Boeing fell through.", True),
+        ("India and Japan signed a 5G pact that will not fail.", False),
+    ],
+)
+def test_failure_after_the_noun(nlp, text: str, negated: bool) -> None:
+    (relation,) = relations(nlp, text)
+    assert relation.negated is negated
