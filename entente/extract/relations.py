@@ -888,11 +888,20 @@ def merge_relations(relations: list[Relation]) -> list[Relation]:
     for rel in relations:
         for i, seen in enumerate(merged):
             if _compatible(seen, rel):
-                # a plain statement's status wins over a hedged one's; then the most explicit
+                # a plain statement's status wins over a hedged one's; then the furthest
+                # stage
                 if seen.hedged != rel.hedged:
                     lead = rel if seen.hedged else seen
                 else:
-                    lead = max(seen, rel, key=lambda r: _STATUS_RANK.get(r.status, 0))
+                    lead = max(
+                        seen,
+                        rel,
+                        # then the mention found with the strongest evidence
+                        key=lambda r: (
+                            _STATUS_RANK.get(r.status, 0),
+                            max(m.confidence for m in r.mentions),
+                        ),
+                    )
                 merged[i] = replace(
                     seen,
                     parties=_unique((*seen.parties, *rel.parties)),

@@ -458,3 +458,14 @@ def test_a_headline_in_capitals_keeps_its_future(nlp) -> None:
 def test_failure_after_the_noun(nlp, text: str, negated: bool) -> None:
     (relation,) = relations(nlp, text)
     assert relation.negated is negated
+
+
+def test_merged_status_comes_from_the_strongest_mention(nlp) -> None:
+    # one cooperation, said weakly first ("strengthen ties") then plainly ("continue to
+    # cooperate"): the status of the stronger mention is kept, whatever the order
+    weak = "Chile and Peru will strengthen ties on lithium."
+    strong = "Chile and Peru continue to cooperate on lithium mining."
+    for text in (f"{weak} {strong}", f"{strong} {weak}"):
+        (relation,) = relations(nlp, text)
+        assert sorted(m.confidence for m in relation.mentions) == [0.4, 0.75]
+        assert relation.status == "ongoing"
