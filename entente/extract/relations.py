@@ -524,6 +524,11 @@ class RelationFinder:
                 merged = _unique((*parties, *extra))
                 if len(merged) > len(parties):
                     parties, borrowed = merged, True
+            if not parties and index > 0 and len(context.headline) >= 2 and _subjectless(sent):
+                # a fact sheet's bullet ("Establishing a joint Quantum Coordination
+                # Mechanism"): its subject is the authors named in the title
+                parties, borrowed = context.headline, True
+                rule += ".headline"
             if len(parties) == 1 and index > 0 and any(t.type in _HEADLINE_TYPES for t in triggers):
                 # "Korean Air also bought 20 Dreamliners" in an article headed "Boeing
                 # secures aircraft deals": the other side is the article's subject
@@ -815,6 +820,23 @@ def _dateline_end(sent: Span) -> int:
         if token.is_lower and token.is_alpha and token.text not in ("of",):
             break  # ordinary words: an upper-case sentence, not a dateline
     return sent.start
+
+
+_BULLET_VERBS = frozenset(
+    {"establish", "launch", "expand", "enhance", "advance", "strengthen", "support",
+     "promote", "deepen", "develop", "cooperate", "partner", "convene", "build", "create",
+     "sign", "deliver", "increase", "accelerate", "facilitate", "coordinate", "invest"}
+)  # fmt: skip
+
+
+def _subjectless(sent: Span) -> bool:
+    """Whether a sentence opens with a verb, as the bullets of a fact sheet do
+    ("Enhancing bilateral collaboration on...", "Cooperate on supply chains")."""
+    first = next((t for t in sent if t.is_alpha), None)
+    if first is None or not first.is_title or first.ent_type_:
+        return False
+    word = first.lower_
+    return (word.endswith("ing") and len(word) > 5) or word in _BULLET_VERBS
 
 
 def _first_of_type(event: _Event, type_: str) -> _Event:

@@ -469,3 +469,22 @@ def test_merged_status_comes_from_the_strongest_mention(nlp) -> None:
         (relation,) = relations(nlp, text)
         assert sorted(m.confidence for m in relation.mentions) == [0.4, 0.75]
         assert relation.status == "ongoing"
+
+
+def test_a_fact_sheet_bullet_speaks_for_the_title_parties(nlp) -> None:
+    found = relations(
+        nlp,
+        "The leaders met today.\n\n"
+        "Enhancing bilateral collaboration on resilient semiconductor supply chains.",
+        title="FACT SHEET: Chile and Peru Elevate Their Partnership",
+    )
+    chips = next(r for r in found if "semiconductor_supply_chain" in r.technologies)
+    assert set(chips.parties) == {"state/CHL", "state/PER"}
+    assert chips.mentions[0].rule.endswith(".headline")
+    # an ordinary sentence without actors borrows nobody
+    found = relations(
+        nlp,
+        "The leaders met today.\n\nThe collaboration on semiconductors was praised.",
+        title="FACT SHEET: Chile and Peru Elevate Their Partnership",
+    )
+    assert all("semiconductors" not in r.technologies for r in found)
