@@ -343,7 +343,11 @@ class RelationFinder:
                     techs,
                     cues,
                     context,
-                    previous_subject or subject,
+                    # "McCain, a critic of the Boeing deal": who opposes is no party
+                    ()
+                    if event.kind == "agreement"
+                    and any(e.kind == "restriction" for e in events[:i])
+                    else previous_subject or subject,
                     article_id,
                     date,
                 )

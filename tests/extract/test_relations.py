@@ -488,3 +488,16 @@ def test_a_fact_sheet_bullet_speaks_for_the_title_parties(nlp) -> None:
         title="FACT SHEET: Chile and Peru Elevate Their Partnership",
     )
     assert all("semiconductors" not in r.technologies for r in found)
+
+
+def test_who_opposes_a_deal_is_not_its_party(nlp) -> None:
+    found = relations(nlp, "Senator McCain, a critic of the Boeing tanker deal, spoke on Monday.")
+    assert [(r.kind, r.type) for r in found] == [("restriction", "opposition")]
+    found = relations(nlp, "Beijing opposed the US-Japan chip pact.")
+    pact = only(found, "agreement", "formal_agreement")
+    assert set(pact.parties) == {"state/USA", "state/JPN"}
+    opposition = only(found, "restriction", "opposition")
+    assert (opposition.imposers, set(opposition.targets)) == (
+        ("state/CHN",),
+        {"state/USA", "state/JPN"},
+    )
