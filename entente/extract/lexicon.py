@@ -44,6 +44,7 @@ _CUE_KINDS = (
     "schedule",
     "concluded",
     "failure",
+    "lifting",
 )
 
 

@@ -72,6 +72,9 @@ _BE = frozenset({"is", "was", "were", "are", "been", "be", "being", "has", "have
 _DEFAULT_STATUS = {"agreement": "agreed", "restriction": "in_force"}
 _FORWARD_STATUSES = frozenset({"signed", "ratified", "in_force"})
 _HEADLINE_TYPES = frozenset({"deal", "aid"})
+_RESTRICTION_TYPES = frozenset(
+    {"ban", "sanction", "export_control", "exclusion", "boycott"}
+)  # opposition is not lifted, it is dropped
 # Types named by activity nouns, which statements use loosely and often
 _ACTIVITY_TYPES = frozenset({"cooperation", "partnership", "talks", "aid"})
 _SETTLED_STATUSES = frozenset({"rejected", "cancelled", "suspended"})
@@ -261,7 +264,7 @@ class RelationFinder:
                     if span.start and doc[span.start - 1].lower_ == "the"
                     else span.start
                 )
-                if start in location_ends:
+                if start in location_ends and not _officials_of(doc, start):
                     continue
                 following = actors[i + 1] if i + 1 < len(actors) else None
                 if following is not None and following.label_ in ("PERSON", "ORG"):
@@ -374,6 +377,11 @@ class RelationFinder:
 
         ``hedge`` is the start of the nearest hedge cue before the event, if any.
         """
+        if type_ in _RESTRICTION_TYPES and (
+            _cue_before(cues.get("lifting", []), event, clause, window=4)
+            or _cue_after(cues.get("lifting", []), event, clause, window=4)
+        ):
+            return "cancelled"  # "agreed to lift sanctions on Iran", "bans were lifted"
         if status_trig is not None and status in _FORWARD_STATUSES:
             future = [
                 f
@@ -548,7 +556,10 @@ class RelationFinder:
             first = event.triggers[0]
             before = [a for a in clause_actors if a.start < first.start]
             after = [a for a in in_region if a.start >= first.end]
-            passive = first.start > 0 and doc[first.start - 1].lower_ in _BE
+            # "was banned by", and "the bans were lifted ... by"
+            passive = (first.start > 0 and doc[first.start - 1].lower_ in _BE) or (
+                first.end < len(doc) and doc[first.end].lower_ in _BE
+            )
             by_agents = [a for a in after if _preceded_by(doc, a, "by")]
             listed = _listed(doc, before, first)
             if passive and by_agents:
@@ -831,6 +842,18 @@ _BULLET_VERBS = frozenset(
      "promote", "deepen", "develop", "cooperate", "partner", "convene", "build", "create",
      "sign", "deliver", "increase", "accelerate", "facilitate", "coordinate", "invest"}
 )  # fmt: skip
+
+
+_OFFICIALS = frozenset(
+    {"officials", "diplomats", "negotiators", "authorities", "leaders", "ministers",
+     "lawmakers", "regulators", "governments", "sources", "envoys"}
+)  # fmt: skip
+
+
+def _officials_of(doc: Doc, start: int) -> bool:
+    """Whether the place after "in" names whose officials they are: "officials in Tokyo
+    and Seoul", "diplomats in Paris" (but not "talks in Washington")."""
+    return start >= 2 and doc[start - 2].lower_ in _OFFICIALS
 
 
 def _subjectless(sent: Span) -> bool:

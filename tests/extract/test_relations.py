@@ -501,3 +501,31 @@ def test_who_opposes_a_deal_is_not_its_party(nlp) -> None:
         ("state/CHN",),
         {"state/USA", "state/JPN"},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "status", "imposers", "targets"),
+    [
+        ("The European Union has agreed to lift sanctions on Iran.",
+         "sanction", "cancelled", {"organization/european-union"}, {"state/IRN"}),
+        ("The bans were lifted on Pakistan International Airlines by the European Union.",
+         "ban", "cancelled", {"organization/european-union"},
+         {"organization/pakistan-international-airlines"}),
+        ("The sanctions were imposed on Iran by the United States.",
+         "sanction", "in_force", {"state/USA"}, {"state/IRN"}),
+        ("Washington extended its ban on Huawei.",
+         "ban", "in_force", {"state/USA"}, {"organization/huawei"}),
+    ],
+)  # fmt: skip
+def test_restrictions_lifted_and_passive(nlp, text, type_, status, imposers, targets) -> None:
+    restriction = only(relations(nlp, text), "restriction", type_)
+    assert restriction.status == status
+    assert (set(restriction.imposers), set(restriction.targets)) == (imposers, targets)
+
+
+def test_officials_in_a_capital_are_its_government(nlp) -> None:
+    text = "Officials in Tokyo and Seoul said they would resume talks on a currency swap."
+    talks = only(relations(nlp, text), "agreement", "talks")
+    assert set(talks.parties) == {"state/JPN", "state/KOR"}
+    held = only(relations(nlp, "India and Japan held talks in Washington on 5G."), "agreement")
+    assert set(held.parties) == {"state/IND", "state/JPN"}
