@@ -529,3 +529,13 @@ def test_officials_in_a_capital_are_its_government(nlp) -> None:
     assert set(talks.parties) == {"state/JPN", "state/KOR"}
     held = only(relations(nlp, "India and Japan held talks in Washington on 5G."), "agreement")
     assert set(held.parties) == {"state/IND", "state/JPN"}
+
+
+def test_refusing_to_join_a_restriction_negates_it(nlp) -> None:
+    sanction = only(
+        relations(nlp, "Pakistan refused to join the sanctions against Russia."), "restriction"
+    )
+    assert sanction.negated and sanction.imposers == ("state/PAK",)
+    # refusing an agreement is its rejection, not a negation
+    pact = only(relations(nlp, "Japan refused to sign the pact with China."), "agreement")
+    assert (pact.status, pact.negated) == ("rejected", False)
