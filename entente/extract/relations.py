@@ -117,6 +117,8 @@ class _Context:
     """Participants of the last relation of each type, for "the pact", "the deal"."""
     headline: tuple[str, ...] = ()
     """Actors of the first sentence (the headline): what the article is about."""
+    speakers: tuple[str, ...] = ()
+    """Who says the quotation of the current sentence ("...," Sweden's minister said)."""
 
 
 class RelationFinder:
@@ -312,6 +314,11 @@ class RelationFinder:
     ) -> Iterable[Relation]:
         previous_subject: tuple[str, ...] = ()
         settings = _settings(doc, trigs, cues.get("location", []))
+        # '"We will not allow Huawei into our networks," Sweden's minister said': the
+        # speaker is who "we" are, not a party or a target of what is quoted
+        speakers = _speakers(doc, sent, actors)
+        context.speakers = _unique(a.kb_id_ for a in speakers)
+        actors = [a for a in actors if a not in speakers]
         for clause in self._clauses(sent, actors, cues):
             clause_trigs = [t for t in trigs if t.start in clause and t.start not in settings]
             clause_actors = [a for a in actors if a.start in clause]
@@ -471,6 +478,8 @@ class RelationFinder:
         context: _Context, group_ref: bool, first_person: bool, fallback: tuple[str, ...]
     ) -> tuple[str, ...]:
         """Actors a clause without enough of its own refers to."""
+        if first_person and context.speakers:
+            return context.speakers
         if first_person and len(context.headline) >= 2:
             return context.headline
         if group_ref or first_person:
@@ -854,6 +863,20 @@ def _officials_of(doc: Doc, start: int) -> bool:
     """Whether the place after "in" names whose officials they are: "officials in Tokyo
     and Seoul", "diplomats in Paris" (but not "talks in Washington")."""
     return start >= 2 and doc[start - 2].lower_ in _OFFICIALS
+
+
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "''"})
+_REPORTING = frozenset({"said", "says", "say", "told", "added", "stated", "declared"})
+
+
+def _speakers(doc: Doc, sent: Span, actors: list[Span]) -> list[Span]:
+    """Actors named as the speaker after a closing quote: '..." Sweden's minister said'."""
+    for quote in reversed([t.i for t in sent if t.text in _CLOSING_QUOTES and t.i > sent.start]):
+        end = min(quote + 12, sent.end)
+        verb = next((t.i for t in doc[quote + 1 : end] if t.lower_ in _REPORTING), None)
+        if verb is not None:
+            return [a for a in actors if quote < a.start < verb + 6 and a.end <= sent.end]
+    return []
 
 
 def _subjectless(sent: Span) -> bool:

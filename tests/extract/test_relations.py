@@ -539,3 +539,16 @@ def test_refusing_to_join_a_restriction_negates_it(nlp) -> None:
     # refusing an agreement is its rejection, not a negation
     pact = only(relations(nlp, "Japan refused to sign the pact with China."), "agreement")
     assert (pact.status, pact.negated) == ("rejected", False)
+
+
+def test_we_in_a_quotation_is_its_speaker(nlp) -> None:
+    text = (
+        '"We will not allow Huawei into our 5G networks," Sweden\'s telecom minister said. '
+        '"We will deepen our cooperation with Japan on chips," the Indian foreign minister '
+        "told reporters."
+    )
+    found = relations(nlp, "Second sentence.\n\n" + text)
+    exclusion = only(found, "restriction", "exclusion")
+    assert (exclusion.imposers, exclusion.targets) == (("state/SWE",), ("organization/huawei",))
+    cooperation = only(found, "agreement", "cooperation")
+    assert set(cooperation.parties) == {"state/IND", "state/JPN"}
