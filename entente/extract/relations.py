@@ -204,6 +204,11 @@ class RelationFinder:
                 cues[kind] = [c for c in spans if not idioms.intersection(range(c.start, c.end))]
         if "future" in cues:  # "added Huawei to its entity list": a preposition
             cues["future"] = [c for c in cues["future"] if not _preposition_to(doc, c)]
+        # "said it would impose tariffs" reports a "will": a future, not a hedge
+        reported = [c for c in cues.get("hedge", []) if _reported_would(doc, c)]
+        if reported:
+            cues["hedge"] = [c for c in cues["hedge"] if c not in reported]
+            cues["future"] = sorted([*cues.get("future", []), *reported], key=lambda c: c.start)
         trigs = [
             _Trig(self.triggers[span.label_], span.start, span.end)
             for span in sorted(trig_spans, key=lambda s: s.start)
@@ -393,7 +398,7 @@ class RelationFinder:
             future = [
                 f
                 for f in cues.get("future", [])
-                if status_trig.start - 3 <= f.start < status_trig.start
+                if status_trig.start - 5 <= f.start < status_trig.start
             ]
             if (
                 future
@@ -867,6 +872,13 @@ def _officials_of(doc: Doc, start: int) -> bool:
 
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "''"})
 _REPORTING = frozenset({"said", "says", "say", "told", "added", "stated", "declared"})
+
+
+def _reported_would(doc: Doc, cue: Span) -> bool:
+    """Whether a "would" reports someone's "will": "said it would", "told X they would"."""
+    if cue.text.lower() != "would":
+        return False
+    return any(t.lower_ in _REPORTING for t in doc[max(cue.start - 4, 0) : cue.start])
 
 
 def _speakers(doc: Doc, sent: Span, actors: list[Span]) -> list[Span]:

@@ -552,3 +552,17 @@ def test_we_in_a_quotation_is_its_speaker(nlp) -> None:
     assert (exclusion.imposers, exclusion.targets) == (("state/SWE",), ("organization/huawei",))
     cooperation = only(found, "agreement", "cooperation")
     assert set(cooperation.parties) == {"state/IND", "state/JPN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "hedged"),
+    [
+        ("The White House said it would impose 25% tariffs on Chinese electric cars.",
+         "proposed", False),  # a reported "will": planned, not hedged
+        ("China could impose tariffs on Australian wine.", "proposed", True),
+        ("The United States imposed tariffs on Chinese electric cars.", "in_force", False),
+    ],
+)  # fmt: skip
+def test_reported_would_is_a_future(nlp, text: str, status: str, hedged: bool) -> None:
+    sanction = only(relations(nlp, text), "restriction", "sanction")
+    assert (sanction.status, sanction.hedged) == (status, hedged)
