@@ -566,3 +566,16 @@ def test_we_in_a_quotation_is_its_speaker(nlp) -> None:
 def test_reported_would_is_a_future(nlp, text: str, status: str, hedged: bool) -> None:
     sanction = only(relations(nlp, text), "restriction", "sanction")
     assert (sanction.status, sanction.hedged) == (status, hedged)
+
+
+def test_banned_exports_are_an_export_control_on_the_technology(nlp) -> None:
+    text = "The United States banned exports of advanced computers to the Soviet Union."
+    control = only(relations(nlp, text), "restriction")
+    assert (control.type, control.imposers, control.targets) == (
+        "export_control",
+        ("state/USA",),
+        ("state/SUN",),
+    )
+    assert control.technologies == ("computing",)
+    embargo = only(relations(nlp, "Germany imposed an arms embargo on Turkey."), "restriction")
+    assert (embargo.type, embargo.technologies) == ("ban", ("arms",))
