@@ -579,3 +579,17 @@ def test_banned_exports_are_an_export_control_on_the_technology(nlp) -> None:
     assert control.technologies == ("computing",)
     embargo = only(relations(nlp, "Germany imposed an arms embargo on Turkey."), "restriction")
     assert (embargo.type, embargo.technologies) == ("ban", ("arms",))
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Nissan and Renault ended their alliance in 2023.", "cancelled"),
+        ("Boeing called off its merger with Embraer.", "cancelled"),
+        # "end" of something else is no cancellation
+        ("Japan and India will cooperate on vaccines to end the pandemic.", "agreed"),
+    ],
+)
+def test_agreements_ended(nlp, text: str, status: str) -> None:
+    (relation,) = relations(nlp, text)
+    assert relation.status == status
