@@ -757,16 +757,27 @@ def _type_and_status(doc: Doc, event: _Event) -> tuple[str, str, _Trig | None]:
     return type_, status, status_trig
 
 
-def _settings(doc: Doc, trigs: list[_Trig], locations: list[Span]) -> set[int]:
-    """Starts of meeting nouns that only say where something happened.
+_SETTING_WORDS = frozenset(
+    {"during", "after", "following", "ahead", "before", "sidelines", "margins", "end", "eve"}
+)
 
-    "launched the committee at the North American Leaders' Summit": the summit is the
-    setting of the launch, not talks of its own.
+
+def _settings(doc: Doc, trigs: list[_Trig], locations: list[Span]) -> set[int]:
+    """Starts of meeting nouns that only say where or when something happened.
+
+    "launched the committee at the North American Leaders' Summit", "at the end of
+    the talks, they signed a pact": the meeting is the setting of another event
+    of the sentence, not talks of its own.
     """
     location_ends = {span.end for span in locations}
     found = set()
+    others = any(t.trigger.type not in (None, "talks") for t in trigs)
     for trig in trigs:
         if trig.trigger.type != "talks" or trig.trigger.role != "noun":
+            continue
+        before = [t.lower_ for t in doc[max(trig.start - 4, 0) : trig.start]]
+        if others and _SETTING_WORDS.intersection(before) and "the" in before:
+            found.add(trig.start)  # "during the talks", "on the sidelines of the summit"
             continue
         i = trig.start
         while i > 0 and trig.start - i < 8 and i not in location_ends:

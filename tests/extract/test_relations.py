@@ -593,3 +593,10 @@ def test_banned_exports_are_an_export_control_on_the_technology(nlp) -> None:
 def test_agreements_ended(nlp, text: str, status: str) -> None:
     (relation,) = relations(nlp, text)
     assert relation.status == status
+
+
+def test_a_meeting_as_the_time_of_another_event_is_not_talks(nlp) -> None:
+    found = relations(nlp, "At the end of the talks, India and Japan signed a pact on chips.")
+    assert [(r.type, r.status) for r in found] == [("formal_agreement", "signed")]
+    found = relations(nlp, "India and Japan held talks after the election.")
+    assert [(r.type, r.status) for r in found] == [("talks", "ongoing")]
