@@ -600,3 +600,18 @@ def test_a_meeting_as_the_time_of_another_event_is_not_talks(nlp) -> None:
     assert [(r.type, r.status) for r in found] == [("formal_agreement", "signed")]
     found = relations(nlp, "India and Japan held talks after the election.")
     assert [(r.type, r.status) for r in found] == [("talks", "ongoing")]
+
+
+def test_a_strong_trigger_wins_over_a_weak_one_on_the_same_words(nlp) -> None:
+    # "funding" is both aid and the weak "fund": aid it is, whatever the matcher's order
+    text = "Australian government funding has helped Ford Australia develop electric cars."
+    (relation,) = relations(nlp, text)
+    assert (relation.type, relation.mentions[0].rule) == ("aid", "agreement.aid")
+
+
+def test_phrase_forms_spell_out_every_inflection() -> None:
+    from entente.extract.lexicon import phrase_forms
+
+    forms = set(phrase_forms(("sign", "=the", "pact")))
+    assert {("signed", "the", "pacts"), ("signs", "the", "pact")} <= forms
+    assert all(form[1] == "the" for form in forms)
