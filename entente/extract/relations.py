@@ -353,7 +353,10 @@ class RelationFinder:
                 clause_trigs = [t for t in clause_trigs if not t.trigger.weak]
             events: list[_Event] = []
             for trig in clause_trigs:
-                if events and events[-1].kind == trig.trigger.kind:
+                if events and (
+                    events[-1].kind == trig.trigger.kind
+                    or _opposes_the(doc, events[-1], trig, context)
+                ):
                     events[-1].triggers.append(trig)
                 else:
                     events.append(_Event(trig.trigger.kind, [trig]))
@@ -705,6 +708,19 @@ def _preceded_by(doc: Doc, span: Span, word: str) -> bool:
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
+
+
+def _opposes_the(doc: Doc, event: _Event, trig: _Trig, context: _Context) -> bool:
+    """Whether an agreement noun is the object of the opposition just before it: "China
+    criticised the pact" opposes the pact named earlier (and its parties)."""
+    return (
+        event.kind == "restriction"
+        and any(t.trigger.type == "opposition" for t in event.triggers)
+        and trig.trigger.role == "noun"
+        and trig.trigger.type in context.by_type
+        and 0 < trig.start - event.end <= 3
+        and doc[trig.start - 1].lower_ in ("the", "this", "that")
+    )
 
 
 def _settles_something(event: _Event, settling: _Trig) -> bool:

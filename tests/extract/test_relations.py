@@ -615,3 +615,14 @@ def test_phrase_forms_spell_out_every_inflection() -> None:
     forms = set(phrase_forms(("sign", "=the", "pact")))
     assert {("signed", "the", "pacts"), ("signs", "the", "pact")} <= forms
     assert all(form[1] == "the" for form in forms)
+
+
+def test_criticising_the_pact_opposes_its_parties(nlp) -> None:
+    found = relations(
+        nlp, "Japan and the Philippines signed a defense pact. China criticized the pact."
+    )
+    opposition = only(found, "restriction", "opposition")
+    assert opposition.imposers == ("state/CHN",)
+    assert set(opposition.targets) == {"state/JPN", "state/PHL"}
+    pact = only(found, "agreement", "formal_agreement")
+    assert len(pact.mentions) == 1  # the criticism is no second report of the signing
