@@ -94,6 +94,25 @@ class IngestSummary:
     def relations(self) -> int:
         return self.agreements + self.restrictions
 
+    def reporters(
+        self,
+        on_error: Callable[[InputError], None] | None,
+        on_warning: Callable[[str], None] | None,
+    ) -> tuple[Callable[[InputError], None], Callable[[str], None]]:
+        """Callbacks that list an error or a warning here and pass it on to the caller's."""
+
+        def fail(error: InputError) -> None:
+            self.errors.append(str(error))
+            if on_error is not None:
+                on_error(error)
+
+        def warn(message: str) -> None:
+            self.warnings.append(message)
+            if on_warning is not None:
+                on_warning(message)
+
+        return fail, warn
+
 
 def pipeline_fingerprint(nlp: Language) -> str:
     """A digest of everything besides an article that decides what is stored for it.
@@ -201,16 +220,7 @@ def ingest_articles(
     started = time.perf_counter()
     nlp = nlp or build_pipeline(model)
     fingerprint = pipeline_fingerprint(nlp)
-
-    def fail(error: InputError) -> None:
-        summary.errors.append(str(error))
-        if on_error is not None:
-            on_error(error)
-
-    def warn(message: str) -> None:
-        summary.warnings.append(message)
-        if on_warning is not None:
-            on_warning(message)
+    fail, warn = summary.reporters(on_error, on_warning)
 
     def analysis_failed(article: Article, exc: Exception) -> None:
         fail(_error(article, f"could not be analysed ({_describe(exc)}); article skipped"))
@@ -285,17 +295,7 @@ def ingest(
     still ingested. See :func:`ingest_articles` for the other arguments.
     """
     summary = IngestSummary()
-
-    def report(error: InputError) -> None:
-        summary.errors.append(str(error))
-        if on_error is not None:
-            on_error(error)
-
-    def warn(message: str) -> None:
-        summary.warnings.append(message)
-        if on_warning is not None:
-            on_warning(message)
-
+    report, warn = summary.reporters(on_error, on_warning)
     articles = load_articles(sources, on_error=report, on_warning=warn)
     return ingest_articles(
         articles,
