@@ -162,10 +162,6 @@ class Gazetteer:
             return self.exact_forms[form]
         return self.caseless_index.get(form.lower())
 
-    def state_id(self, code: str) -> str:
-        """Return the canonical id of a state code (``IND`` -> ``state/IND``)."""
-        return f"state/{code}"
-
     def strip_titles(self, name: str) -> str:
         """Remove leading office titles and honorifics from a person's name."""
         words = name.split()
