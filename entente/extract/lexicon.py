@@ -43,6 +43,7 @@ _CUE_KINDS = (
     "adversary",
     "first_person",
     "schedule",
+    "deadline",
     "concluded",
     "failure",
     "lifting",

@@ -400,10 +400,12 @@ class RelationFinder:
         status: str,
         status_trig: _Trig | None,
         hedge: int | None,
+        scheduled: bool,
     ) -> str:
         """The status the clause gives the event, starting from its trigger's status.
 
-        ``hedge`` is the start of the nearest hedge cue before the event, if any.
+        ``hedge`` is the start of the nearest hedge cue before the event, if any;
+        ``scheduled`` whether the clause dates the event ahead ("later this year").
         """
         if type_ in _RESTRICTION_TYPES and (
             _cue_before(cues.get("lifting", []), event, clause, window=4)
@@ -427,6 +429,8 @@ class RelationFinder:
             return status
         if status in _SETTLED_STATUSES:
             return status
+        if scheduled:
+            return "proposed"
         if status in ("agreed", "ongoing"):
             going_on = _nearest_cue(cues.get("continuation", []), event, clause, window=10)
             # the nearer of a hedge and a continuation cue scopes the event: "intend to
@@ -440,8 +444,6 @@ class RelationFinder:
         if hedge is not None:
             # "intend to expand their cooperation" presupposes that it exists
             return "ongoing" if _expands(doc, event) else "proposed"
-        if _cue_after(cues.get("schedule", []), event, clause, window=12):
-            return "proposed"  # "a dialogue to be convened later this year"
         if status == "agreed" and type_ == "deal" and self._concluded(doc, event, clause, cues):
             return "signed"  # "won a contract", "was awarded the deal"
         if type_ == "talks":
@@ -626,8 +628,17 @@ class RelationFinder:
             and _cue_after(cues.get("failure", []), event, clause, window=10)
         )
         hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=12)
-        hedged = hedge is not None
-        status = self._status(doc, event, clause, cues, type_, status, status_trig, hedge)
+        # "a dialogue to be convened later this year", "close consultations ... to be
+        # held later this year", "a summit by the end of 2021": planned, whatever else
+        # is said of it (a deadline further on is the goal's: "will work with X to
+        # produce a billion doses by the end of 2022")
+        scheduled = _said_after(cues.get("schedule", []), event, type_, clause, window=25) or (
+            _said_after(cues.get("deadline", []), event, type_, clause, window=3)
+        )
+        status = self._status(
+            doc, event, clause, cues, type_, status, status_trig, hedge, scheduled
+        )
+        hedged = hedge is not None or (scheduled and status == "proposed")
 
         weight = max(t.weight for t in triggers)
         confidence = weight * (0.8 if borrowed else 1.0) * (1.0 if strong else 0.8)
@@ -972,6 +983,19 @@ def _nearest_cue(cues: list[Span], event: _Event, clause: range, *, window: int)
 def _cue_after(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:
     """Whether a cue stands in the clause shortly after the event's last trigger."""
     return any(cue.start in clause and 0 <= cue.start - event.end < window for cue in cues)
+
+
+def _said_after(cues: list[Span], event: _Event, type_: str, clause: range, *, window: int) -> bool:
+    """Whether a cue stands in the clause shortly after one of the event's triggers of
+    a type, with no other trigger of the event between them (the cue is said of it)."""
+    return any(
+        cue.start in clause
+        and 0 <= cue.start - t.end < window
+        and not any(t.end <= u.start < cue.start for u in event.triggers)
+        for cue in cues
+        for t in event.triggers
+        if t.trigger.type == type_
+    )
 
 
 def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) -> bool:

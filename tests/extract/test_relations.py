@@ -352,6 +352,35 @@ def test_status_from_the_clause(nlp, text: str, type_: str, status: str) -> None
     assert relation.status == status
 
 
+@pytest.mark.parametrize(
+    ("text", "status", "hedged"),
+    [
+        # a date ahead said of the meeting makes it planned, even past a "close"
+        ("Peru and Chile welcomed close consultations through the Lithium Dialogue of "
+         "their mining ministers to be held later this year.", "proposed", True),
+        ("Peru and Chile asked their ministers to convene a meeting of mining "
+         "ministers at an early date to implement the cooperation.", "proposed", True),
+        ("Peru and Chile will hold a summit on lithium by the end of 2027.",
+         "proposed", True),
+        # a date ahead said of another event than the meeting leaves it held
+        ("Peru and Chile held talks on a treaty to ban lithium dumping at an early date.",
+         "ongoing", False),
+    ],
+)  # fmt: skip
+def test_a_meeting_dated_ahead_is_planned(nlp, text: str, status: str, hedged: bool) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement", "talks")
+    assert (relation.status, relation.hedged) == (status, hedged)
+
+
+def test_a_deadline_of_the_goal_is_no_date_of_the_agreement(nlp) -> None:
+    text = (
+        "Peru will work with Chile to finance new capacity to help produce a million "
+        "batteries by the end of 2027."
+    )
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert (relation.status, relation.hedged) == ("agreed", False)
+
+
 def test_a_capitalised_name_gives_no_status(nlp) -> None:
     # "Proposals" names a document here; nothing is proposed
     text = (
