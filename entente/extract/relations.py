@@ -1030,6 +1030,15 @@ def _compatible(a: Relation, b: Relation) -> bool:
     return set(a.imposers) == set(b.imposers) and (ta <= tb or tb <= ta)
 
 
+def _only_named(relation: Relation) -> bool:
+    """Whether every mention of the relation only names an agreement said before."""
+    return all(m.rule.endswith(".definite") for m in relation.mentions)
+
+
+def _settled(relation: Relation) -> bool:
+    return relation.status in _SETTLED_STATUSES
+
+
 def merge_relations(relations: list[Relation]) -> list[Relation]:
     """One relation per distinct agreement or restriction of the article."""
     merged: list[Relation] = []
@@ -1038,7 +1047,12 @@ def merge_relations(relations: list[Relation]) -> list[Relation]:
             if _compatible(seen, rel):
                 # a plain statement's status wins over a hedged one's; then the furthest
                 # stage
-                if seen.hedged != rel.hedged:
+                # "the takeover" only names what "attempting to take over" said: it
+                # gives no status of its own unless it settles one ("the pact was signed")
+                named = [r for r in (seen, rel) if _only_named(r) and not _settled(r)]
+                if len(named) == 1:
+                    lead = rel if named[0] is seen else seen
+                elif seen.hedged != rel.hedged:
                     lead = rel if seen.hedged else seen
                 else:
                     lead = max(

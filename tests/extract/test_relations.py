@@ -655,3 +655,20 @@ def test_criticising_the_pact_opposes_its_parties(nlp) -> None:
     assert set(opposition.targets) == {"state/JPN", "state/PHL"}
     pact = only(found, "agreement", "formal_agreement")
     assert len(pact.mentions) == 1  # the criticism is no second report of the signing
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Lufthansa has been attempting to take over Brussels Airlines since May. "
+         "Brussels Airlines staff disapprove of the takeover.", "proposed"),
+        ("Japan proposed a pact on chips with Vietnam. Vietnam studied the pact carefully.",
+         "proposed"),
+        # naming it again can still settle it
+        ("Japan proposed a pact on chips with Vietnam. Vietnam rejected the pact.",
+         "rejected"),
+    ],
+)  # fmt: skip
+def test_naming_an_agreement_again_gives_it_no_status(nlp, text: str, status: str) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert relation.status == status
