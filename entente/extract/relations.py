@@ -771,10 +771,19 @@ def _type_and_status(doc: Doc, event: _Event) -> tuple[str, str, _Trig | None]:
             if t.trigger.role == role and t.trigger.type and t.trigger.weak == weak
         ]
 
-    typed = (
-        typed("noun", False) or typed("verb", False) or typed("noun", True) or typed("verb", True)
-    )
-    type_ = typed[0].trigger.type if typed else "cooperation"
+    nouns = typed("noun", False)
+    if nouns:
+        type_ = nouns[0].trigger.type
+    elif verbs := typed("verb", False):
+        # without a noun, an agreement's most explicit verb: "a joint statement signed
+        # by" is signed (a restriction's first: "tells airlines not to buy ... due to
+        # the ban" is a boycott)
+        if event.kind == "agreement":
+            verbs = sorted(verbs, key=lambda t: -_STATUS_RANK.get(t.trigger.status, 0))
+        type_ = verbs[0].trigger.type
+    else:
+        weak = typed("noun", True) or typed("verb", True)
+        type_ = weak[0].trigger.type if weak else "cooperation"
     if any(t.trigger.type == "opposition" and not t.trigger.weak for t in event.triggers):
         type_ = "opposition"  # "opposes the export controls" is opposition, not a control
     # the most explicit verb of that type (or of none) decides: "a joint statement signed

@@ -672,3 +672,10 @@ def test_criticising_the_pact_opposes_its_parties(nlp) -> None:
 def test_naming_an_agreement_again_gives_it_no_status(nlp, text: str, status: str) -> None:
     relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
     assert relation.status == status
+
+
+def test_a_statement_signed_by_states_is_a_signed_agreement(nlp) -> None:
+    text = "This is a joint statement signed by the governments of Peru, Chile and Bolivia."
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert (relation.type, relation.status) == ("formal_agreement", "signed")
+    assert set(relation.parties) == {"state/PER", "state/CHL", "state/BOL"}
