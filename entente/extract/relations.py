@@ -84,6 +84,9 @@ _STATUS_RANK = {
     "signed": 3, "ratified": 3, "in_force": 3, "rejected": 3, "cancelled": 3, "suspended": 3,
     "proposed": 0.5, "agreed": 1, "ongoing": 1,
 }  # fmt: skip
+# verbs of meeting whose past form says the meeting took place
+_MEETING_VERBS = ("speak", "meet", "talk", "convene", "gather", "confer")  # not "called on X to"
+_IRREGULAR_PAST = frozenset({"spoke", "met"})
 _CONCLUDED = ("win", "award", "land", "secure", "clinch", "seal")
 
 
@@ -165,6 +168,12 @@ class RelationFinder:
             for phrase in self.triggers[trigger_id].phrases
             if len(phrase) == 1 and phrase[0] not in _NOT_CREATION
             for form in inflections(phrase[0])
+        )
+        self.met_forms = frozenset(
+            form
+            for word in _MEETING_VERBS
+            for form in inflections(word)
+            if form.endswith("ed") or form in _IRREGULAR_PAST
         )
         self.agree_forms = frozenset(
             form
@@ -448,7 +457,8 @@ class RelationFinder:
             return "signed"  # "won a contract", "was awarded the deal"
         if type_ == "talks":
             talks = _first_of_type(event, "talks")
-            if _cue_before(cues.get("future", []), talks, clause, window=6):
+            future = [f for f in cues.get("future", []) if not self._purpose(doc, f, clause)]
+            if _cue_before(future, talks, clause, window=6):
                 return "proposed"  # "will hold talks", "to launch a dialogue"
             if status == "agreed":
                 # talks are held, or only agreed to be held ("agreed to hold talks")
@@ -457,6 +467,14 @@ class RelationFinder:
                 )
                 return "proposed" if decided else "ongoing"
         return status
+
+    def _purpose(self, doc: Doc, cue: Span, clause: range) -> bool:
+        """Whether a "to" says what a meeting that took place was for: "spoke today
+        with Prime Minister Suga to discuss", "met in Tokyo to review"."""
+        return cue.text.lower() == "to" and any(
+            doc[i].lower_ in self.met_forms
+            for i in range(max(clause.start, cue.start - 12), cue.start)
+        )
 
     def _names_existing(self, doc: Doc, event: _Event, clause: range) -> bool:
         """Whether the event refers by name to a partnership or treaty that already exists.
@@ -751,6 +769,8 @@ def _in_name(doc: Doc, trig: _Trig) -> bool:
         return False
     before = doc[token.i - 1]
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if before.text == "(" and after is not None and after.text == ")":
+        return True  # the short name of a name just given: "the Prague Proposals (Proposals)"
     return (before.is_title and not before.is_sent_start) or (
         after is not None and after.is_title and not before.is_punct and not before.is_space
     )

@@ -679,3 +679,36 @@ def test_a_statement_signed_by_states_is_a_signed_agreement(nlp) -> None:
     relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
     assert (relation.type, relation.status) == ("formal_agreement", "signed")
     assert set(relation.parties) == {"state/PER", "state/CHL", "state/BOL"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # "to discuss" after a meeting that took place says what it was for
+        ("President Lula spoke today with President Boric of Chile to discuss lithium.",
+         "ongoing"),
+        ("Brazil and Chile met in Lima to discuss lithium.", "ongoing"),
+        ("Brazil and Chile plan to meet in Lima next week to discuss lithium.", "proposed"),
+        # "called on X to" is an appeal, not a call that took place
+        ("Brazil called on Chile to discuss lithium.", "proposed"),
+    ],
+)  # fmt: skip
+def test_a_meeting_held_to_discuss(nlp, text: str, status: str) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement", "talks")
+    assert relation.status == status
+
+
+def test_a_short_name_in_brackets_gives_no_status(nlp) -> None:
+    text = (
+        "Chile thanked Peru for the Lima Proposals on Cable Security (Proposals) and "
+        "for their collaboration on cables."
+    )
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert relation.status != "proposed"
+
+
+def test_a_negotiated_purchase_is_a_deal(nlp) -> None:
+    text = "Turkish Airlines has negotiated the purchase of 20 new Airbus A320 jets."
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert (relation.type, relation.status) == ("deal", "agreed")
+    assert set(relation.parties) == {"organization/turkish-airlines", "organization/airbus"}
