@@ -236,6 +236,9 @@ class RelationFinder:
             for span in sorted(trig_spans, key=lambda s: s.start)
             if not idioms.intersection(range(span.start, span.end))
         ]
+        # a weak trigger inside a name names no event: "the FIRST Global Challenge
+        # Robot Olympics", "the Host Nation Support agreement"
+        trigs = [t for t in trigs if not (t.trigger.weak and _in_name(doc, t))]
         actors = [e for e in doc.ents if e.label_ in ACTOR_LABELS and e.kb_id_]
         techs = list(doc.spans[TECH_KEY]) if TECH_KEY in doc.spans else []
         article_id = str(doc.user_data.get("entente_article_id", ""))

@@ -712,3 +712,16 @@ def test_a_negotiated_purchase_is_a_deal(nlp) -> None:
     relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
     assert (relation.type, relation.status) == ("deal", "agreed")
     assert set(relation.parties) == {"organization/turkish-airlines", "organization/airbus"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a weak trigger inside a name names no event
+        "Peru's robotics team joined the FIRST Global Challenge Robot Olympics against Chile.",
+        # a medal awarded is no contract awarded
+        "Peru's robotics team was awarded a silver medal for robotics by Chile.",
+    ],
+)
+def test_names_and_medals_are_no_relations(nlp, text: str) -> None:
+    assert relations(nlp, "Second sentence.\n\n" + text) == []
