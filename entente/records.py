@@ -33,6 +33,7 @@ __all__ = [
     "Extraction",
     "Mention",
     "Relation",
+    "name_key",
 ]
 
 ACTOR_KINDS = ("state", "person", "organization")
@@ -171,6 +172,7 @@ class Relation:
     hedged: bool = False
     confidence: float = 0.5
     mentions: tuple[Mention, ...] = ()
+    name: str | None = None  # its proper name, when the text gives one ("Quad Vaccine Partnership")
 
     @property
     def participants(self) -> tuple[str, ...]:
@@ -186,3 +188,9 @@ class Extraction:
     actors: tuple[Actor, ...] = ()
     relations: tuple[Relation, ...] = ()
     entity_mentions: tuple[EntityMention, ...] = field(default=())
+
+
+def name_key(name: str) -> str:
+    """A relation's name as compared between mentions and reports: "U.S.-Japan Alliance"
+    and "U.S. Japan alliance" are one name (case, hyphens and spacing aside)."""
+    return " ".join(name.lower().replace("-", " ").split())

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from entente.extract.dates import find_dates
@@ -63,7 +63,7 @@ from entente.extract.lexicon import (
 )
 from entente.extract.technologies import SPANS_KEY as TECH_KEY
 from entente.ontology.technologies import top_concepts
-from entente.records import Actor, Mention, Relation
+from entente.records import Actor, Mention, Relation, name_key
 
 __all__ = ["ACTOR_LABELS", "RelationFinder", "merge_relations"]
 
@@ -686,6 +686,7 @@ class RelationFinder:
             imposers=imposers,
             targets=targets,
             technologies=technologies,
+            name=_agreement_name(doc, event, type_),
             date=date,
             negated=negated,
             hedged=hedged,
@@ -776,6 +777,80 @@ def _in_name(doc: Doc, trig: _Trig) -> bool:
         return True  # the short name of a name just given: "the Prague Proposals (Proposals)"
     return (before.is_title and not before.is_sent_start) or (
         after is not None and after.is_title and not before.is_punct and not before.is_space
+    )
+
+
+_NAME_LINKS = frozenset({"of", "for", "on", "and", "&", "-", "(", ")"})
+
+
+def _agreement_name(doc: Doc, event: _Event, type_: str) -> str | None:
+    """The proper name the event's agreement noun heads, if it heads one.
+
+    "launched the U.S.-Japan Climate Partnership", "a new Competitiveness and
+    Resilience (CoRe) Partnership", "the Treaty of Mutual Cooperation and Security":
+    a capitalised noun with capitalised words before it or an "of" phrase after it.
+    Headlines in capitals and a noun on its own ("the Partnership") give none.
+    """
+    for trig in event.triggers:
+        if trig.trigger.role != "noun" or trig.trigger.type != type_:
+            continue
+        head = doc[trig.end - 1]
+        sent = head.sent
+        if not head.is_title or sent.start == 0 or _title_cased(sent):
+            continue  # headlines and headings capitalise every word
+        start = head.i
+        i = head.i - 1
+        while i >= sent.start:
+            token = doc[i]
+            if token.lower_ in _NAME_LINKS or token.text in _NAME_LINKS:
+                i -= 1
+                continue
+            if not _name_word(token):
+                break
+            if token.i == sent.start and token.is_stop:
+                break
+            start = i
+            i -= 1
+        end = head.i + 1
+        j = end  # "of Mutual Cooperation and Security", "on the Law of the Sea"
+        while j < sent.end and doc[j].lower_ in ("of", "on", "for", "and"):
+            if doc[j].lower_ == "and" and end == head.i + 1:
+                break  # "the Treaty and ...": two names
+            k = j + 1
+            if k < sent.end and doc[k].lower_ == "the" and doc[j].lower_ != "and":
+                k += 1
+            m = k
+            while m < sent.end and (
+                _name_word(doc[m])
+                or (doc[m].text == "-" and m + 1 < sent.end and _name_word(doc[m + 1]))
+            ):
+                m += 1
+            if m < sent.end and doc[m].text == "-":
+                m -= 1  # "on E-commerce": a word cut at its hyphen is no name word
+            if m <= k:
+                break
+            end = j = m
+        if start == head.i and end == head.i + 1:
+            continue  # a noun on its own
+        return doc[start:end].text
+    return None
+
+
+def _title_cased(sent: Span) -> bool:
+    """Whether the sentence is a heading in title case: "Expanding And Renewing Our
+    Partnership" capitalises the small words that names leave in lower case."""
+    words = [t for t in sent if t.is_alpha]
+    return any(t.is_title and t.lower_ in _SMALL_WORDS for t in words[1:])
+
+
+_SMALL_WORDS = frozenset({"and", "with", "our", "for", "to", "in", "on", "of", "the", "a", "its"})
+
+
+def _name_word(token: Token) -> bool:
+    """A capitalised word, or an acronym ("QUAD", "CoRe", "iCET")."""
+    text = token.text
+    return token.is_title or (
+        text.isalpha() and (token.is_upper and len(text) > 1 or sum(map(str.isupper, text)) >= 2)
     )
 
 
@@ -1038,6 +1113,8 @@ def _cue_before(cues: list[Span], event: _Event, clause: range, *, window: int) 
 def _compatible(a: Relation, b: Relation) -> bool:
     if (a.kind, a.type, a.negated) != (b.kind, b.type, b.negated):
         return False
+    if a.name and b.name and name_key(a.name) != name_key(b.name):
+        return False  # the Climate Partnership and the CoRe Partnership are two
     if a.type == "talks" and {a.status, b.status} == {"proposed", "ongoing"}:
         return False  # a meeting held and one still planned are two meetings
     # "the pact" names an earlier pact explicitly, whatever it is said to cover
@@ -1104,6 +1181,7 @@ def merge_relations(relations: list[Relation]) -> list[Relation]:
                     technologies=_unique((*seen.technologies, *rel.technologies)),
                     status=lead.status,
                     date=seen.date or rel.date,
+                    name=seen.name or rel.name,
                     hedged=seen.hedged and rel.hedged,
                     confidence=round(
                         min(0.99, 1 - (1 - seen.confidence) * (1 - rel.confidence)), 3

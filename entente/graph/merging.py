@@ -3,8 +3,9 @@
 When an article is stored, each of its relations is looked up among those of the
 *other* articles already in the store. A stored relation is the same event when
 it has the same kind, type, status, negation and hedging, exactly the same
-parties (or imposers and targets), the same technology top concepts, and a date
-within ``window_days`` of the new one (a missing date matches any). The new
+parties (or imposers and targets), the same technology top concepts, a date
+within ``window_days`` of the new one (a missing date matches any), and no other
+name (when both reports name it). The new
 article then describes the existing relation IRI in its own named graph: the
 union of the graphs shows one relation with a ``prov:wasDerivedFrom`` and
 evidence for every source, and re-ingesting or removing one article leaves the
@@ -24,9 +25,9 @@ import json
 
 import pyoxigraph as ox
 
-from entente.graph.iris import ENT, article_iri
+from entente.graph.iris import ENT, RDFS, article_iri
 from entente.ontology.technologies import top_concepts
-from entente.records import Relation
+from entente.records import Relation, name_key
 
 __all__ = ["DEFAULT_WINDOW_DAYS", "merge_key", "shared_relation"]
 
@@ -85,13 +86,20 @@ def shared_relation(
     own_graph = article_iri(article_id)
     key = ox.Literal(merge_key(relation))
     dates: dict[ox.NamedNode, set[str]] = {}
+    names: dict[ox.NamedNode, set[str]] = {}
     for quad in store.quads_for_pattern(None, ENT["mergeKey"], key, None):
         if quad.graph_name == own_graph or not isinstance(quad.graph_name, ox.NamedNode):
             continue  # the article's own earlier version is about to be replaced
         found = dates.setdefault(quad.subject, set())
         for q in store.quads_for_pattern(quad.subject, ENT["date"], None, quad.graph_name):
             found.add(q.object.value)
+        named = names.setdefault(quad.subject, set())
+        for q in store.quads_for_pattern(quad.subject, RDFS["label"], None, quad.graph_name):
+            named.add(name_key(q.object.value))
+    own_name = name_key(relation.name) if relation.name else None
     for node in sorted(dates, key=lambda n: n.value):
+        if own_name and names[node] and own_name not in names[node]:
+            continue  # the Climate Partnership is not the CoRe Partnership of the same states
         if all(_close(relation.date, d, window_days) for d in dates[node]):
             return node
     return None

@@ -195,6 +195,9 @@ def relation_quads(
         ]
     quads.append(Quad(node, ENT["status"], concept_iri("status", relation.status), graph))
     quads.append(Quad(node, ENT["mergeKey"], Literal(merge_key(relation)), graph))
+    if relation.name and clean_text(relation.name).strip():
+        # its proper name as this article gives it ("U.S.-Japan Climate Partnership")
+        quads.append(Quad(node, RDFS["label"], _string(relation.name), graph))
     for prop, actors in (
         ("party", relation.parties),
         ("imposedBy", relation.imposers),

@@ -4,7 +4,8 @@ One row per agreement or restriction, for spreadsheets and pandas. Columns, in
 this order (:data:`RELATION_COLUMNS`):
 
 ``iri``, ``kind`` (``agreement``/``restriction``), ``type``, ``status`` (concept
-keys), ``parties``, ``imposers``, ``targets`` (actor labels), ``party_codes``
+keys), ``name`` (the proper name an article gives it, if any), ``parties``,
+``imposers``, ``targets`` (actor labels), ``party_codes``
 (ISO 3166-1 alpha-3 codes of every participant: parties, imposers and targets;
 a person's or organisation's is its state's), ``technologies`` (labels),
 ``technology_tops`` (labels of their top concepts), ``date`` (lexical:
@@ -62,6 +63,7 @@ RELATION_COLUMNS = (
     "kind",
     "type",
     "status",
+    "name",
     "parties",
     "imposers",
     "targets",
@@ -162,6 +164,7 @@ def _row(snap: Snapshot, rel: RelationInfo) -> dict[str, str]:
         "kind": rel.kind,
         "type": rel.type,
         "status": rel.status,
+        "name": rel.name or "",
         "parties": _joined(snap.actor_label(a) for a in rel.parties),
         "imposers": _joined(snap.actor_label(a) for a in rel.imposers),
         "targets": _joined(snap.actor_label(a) for a in rel.targets),

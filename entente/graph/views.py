@@ -177,6 +177,7 @@ class RelationInfo:
     articles: tuple[str, ...]
     evidence: str | None
     sentence: str | None
+    name: str | None = None  # its proper name, when an article gives one
 
     @property
     def participants(self) -> tuple[str, ...]:
@@ -321,6 +322,7 @@ def read_snapshot(store: ox.Store) -> Snapshot:
                 articles=tuple(sorted(article_id.get(s, unquote(_key(s))) for s in sources)),
                 evidence=first.get("evidence"),
                 sentence=first.get("sentence"),
+                name=_pick_label(props.get(RDFS_LABEL, [])),
             )
         )
     snap.relations.sort(key=lambda r: (r.date is None, _date_key(r.date or ""), r.iri))
@@ -522,7 +524,7 @@ def _actor_attrs(snap: Snapshot, iri: str, dates: list[str]) -> dict[str, str | 
 
 
 def _relation_attrs(rel: RelationInfo) -> dict[str, str | int | float | bool]:
-    label = f"{rel.type} ({rel.status})"
+    label = f"{rel.name or rel.type} ({rel.status})"
     if rel.negated:
         label += " [negated]"
     if rel.hedged:
@@ -543,6 +545,7 @@ def _relation_attrs(rel: RelationInfo) -> dict[str, str | int | float | bool]:
         "confidence": rel.confidence,
         "evidence": rel.evidence,
         "sentence": rel.sentence,
+        "name": rel.name,
     }
     attrs.update({k: v for k, v in optional.items() if v is not None})
     return attrs

@@ -725,3 +725,31 @@ def test_a_negotiated_purchase_is_a_deal(nlp) -> None:
 )
 def test_names_and_medals_are_no_relations(nlp, text: str) -> None:
     assert relations(nlp, "Second sentence.\n\n" + text) == []
+
+
+def test_named_agreements_keep_their_names_and_stay_apart(nlp) -> None:
+    text = (
+        "Peru and Chile launched the Peru-Chile Clean Energy Partnership. "
+        "Peru and Chile also launched a new Competitiveness and Resilience (CoRe) "
+        "Partnership. They reaffirmed the Treaty of Peace and Friendship between Peru "
+        "and Chile. The partnership will grow."
+    )
+    found = relations(nlp, "Second sentence.\n\n" + text)
+    names = sorted(r.name or "" for r in found)
+    assert names == [
+        "Competitiveness and Resilience (CoRe) Partnership",
+        "Peru-Chile Clean Energy Partnership",
+        "Treaty of Peace and Friendship",
+    ]
+    # a partnership named again without its name joins one of them
+    assert sum(len(r.mentions) for r in found) == 4
+
+
+def test_headings_and_single_words_give_no_name(nlp) -> None:
+    text = (
+        "Expanding And Renewing Our Partnership With Chile And Peru\n\n"
+        "Peru and Chile signed the Treaty."
+    )
+    found = relations(nlp, "Second sentence.\n\n" + text)
+    assert {r.type for r in found} == {"partnership", "formal_agreement"}
+    assert [r.name for r in found] == [None, None]

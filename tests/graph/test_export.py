@@ -190,6 +190,23 @@ def test_relations_csv(store: ox.Store) -> None:
     assert rows["7a8b9c"]["evidence"] == 'Côte d\'Ivoire & India <plan> a "chips" partnership 🚀'
 
 
+def test_a_named_relation_shows_its_name(store: ox.Store) -> None:
+    named = ox.Store()
+    named.extend(store)
+    pact = ox.NamedNode(f"{ENTR}agreement/4d5e6f")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    named.add(ox.Quad(pact, label, ox.Literal("Logistics Pact"), ox.NamedNode(f"{ENTR}article/a1")))
+    graph = full_view(named)
+    ids = _by_label(graph)
+    assert graph.nodes[ids["Logistics Pact (signed)"]]["name"] == "Logistics Pact"
+    assert "formal_agreement (signed)" not in ids
+    buffer = io.BytesIO()
+    write_relations_csv(named, buffer)
+    rows = csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8"), newline=""))
+    names = {row["iri"].rsplit("/", 1)[-1]: row["name"] for row in rows}
+    assert names == {"1a2b3c": "", "4d5e6f": "Logistics Pact", "9f8e7d": "", "7a8b9c": ""}
+
+
 # export()
 
 

@@ -18,12 +18,19 @@ SELECT ?relation (COUNT(DISTINCT ?article) AS ?sources) WHERE {
 """
 
 
-def report(article_id: str, date: str | None, *, status: str = "signed", tech: str = "5g"):
+def report(
+    article_id: str,
+    date: str | None,
+    *,
+    status: str = "signed",
+    tech: str = "5g",
+    name: str | None = None,
+):
     text = f"India and Japan signed a pact on 5G ({article_id})."
     mention = Mention(article_id, 0, text, 0, len(text), text, 0.8, "agreement.sign")
     relation = Relation(
         "agreement", "formal_agreement", status, parties=("state/IND", "state/JPN"),
-        technologies=(tech,), date=date, confidence=0.8, mentions=(mention,),
+        technologies=(tech,), date=date, confidence=0.8, mentions=(mention,), name=name,
     )  # fmt: skip
     article = Article(article_id, text, date=date)
     return Extraction(article, (INDIA, JAPAN), (relation,))
@@ -64,11 +71,23 @@ def test_removing_one_source_keeps_the_other(store: GraphStore) -> None:
         (report("a2", "2020-09-12", tech="satellites"), [1, 1]),
         (report("a2", "2020-09-12", tech="6g"), [2]),
         (report("a2", None), [2]),
+        (report("a2", "2020-09-12", name="Tokyo 5G Accord"), [1, 1]),
+        (report("a2", "2020-09-12", name="Delhi 5G Accord"), [2]),
+        (report("a2", "2020-09-12", name="delhi-5G  accord"), [2]),
     ],
-    ids=["months-apart", "other-status", "other-technology", "same-top-concept", "undated"],
+    ids=[
+        "months-apart",
+        "other-status",
+        "other-technology",
+        "same-top-concept",
+        "undated",
+        "other-name",
+        "same-name",
+        "same-name-spelt-otherwise",
+    ],
 )
 def test_what_counts_as_the_same_event(store: GraphStore, second, expected) -> None:
-    store.replace_article(report("a1", "2020-09-09"))
+    store.replace_article(report("a1", "2020-09-09", name="Delhi 5G Accord"))
     store.replace_article(second)
     assert sources(store) == expected
 

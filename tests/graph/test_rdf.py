@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyoxigraph as ox
 import pytest
 
-from entente.graph.iris import ACTORS_GRAPH, ENT, RDF, XSD, actor_iri, article_iri
+from entente.graph.iris import ACTORS_GRAPH, ENT, RDF, RDFS, XSD, actor_iri, article_iri
 from entente.graph.rdf import actor_quads, clean_text, date_literal, extraction_quads
 from entente.records import Actor, Article, EntityMention, Extraction, Mention, Relation
 
@@ -238,3 +240,14 @@ def test_rdf_xml_serialisation_works_for_each_graph() -> None:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in article]
     data = ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
     assert len(list(ox.parse(data, format=ox.RdfFormat.RDF_XML))) == len(triples)
+
+
+def test_a_relation_name_is_its_label() -> None:
+    extraction = _extraction()
+    named = replace(extraction.relations[0], name="Tokyo\x0b Accord")
+    quads, _ = extraction_quads(replace(extraction, relations=(named,)))
+    labels = [q.object.value for q in quads if q.predicate == RDFS["label"]]
+    assert "Tokyo Accord" in labels  # cleaned like every literal
+    unnamed, _ = extraction_quads(extraction)
+    relation_nodes = {q.subject for q in unnamed if q.object == ENT["Agreement"]}
+    assert not [q for q in unnamed if q.subject in relation_nodes and q.predicate == RDFS["label"]]
