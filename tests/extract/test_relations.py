@@ -753,3 +753,17 @@ def test_headings_and_single_words_give_no_name(nlp) -> None:
     found = relations(nlp, "Second sentence.\n\n" + text)
     assert {r.type for r in found} == {"partnership", "formal_agreement"}
     assert [r.name for r in found] == [None, None]
+
+
+def test_the_host_of_an_event_holds_no_talks(nlp) -> None:
+    text = "Chile – host of the 2027 games – will invest $2 billion with Peru in lithium mines."
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert (relation.type, relation.status) == ("deal", "agreed")
+
+
+def test_the_two_ministers_are_the_last_group(nlp) -> None:
+    found = relations(
+        nlp, "Peru and Chile issued a statement. The two foreign ministers met in Lima."
+    )
+    talks = only(found, "agreement", "talks")
+    assert set(talks.parties) == {"state/PER", "state/CHL"}
