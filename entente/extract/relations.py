@@ -648,7 +648,7 @@ class RelationFinder:
             all(t.trigger.role == "noun" for t in event.triggers)
             and _cue_after(cues.get("failure", []), event, clause, window=10)
         )
-        hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=12)
+        hedge = _nearest_cue(cues.get("hedge", []), event, clause, window=20)
         # "a dialogue to be convened later this year", "close consultations ... to be
         # held later this year", "a summit by the end of 2021": planned, whatever else
         # is said of it (a deadline further on is the goal's: "will work with X to
@@ -1029,14 +1029,28 @@ def _officials_of(doc: Doc, start: int) -> bool:
 
 
 _CLOSING_QUOTES = frozenset({'"', "\u201d", "''"})
-_REPORTING = frozenset({"said", "says", "say", "told", "added", "stated", "declared"})
+_REPORTING = frozenset(
+    {
+        "said",
+        "says",
+        "say",
+        "told",
+        "added",
+        "stated",
+        "declared",
+        "announced",
+        "announces",
+        "confirmed",
+    }
+)
 
 
 def _reported_would(doc: Doc, cue: Span) -> bool:
-    """Whether a "would" reports someone's "will": "said it would", "told X they would"."""
+    """Whether a "would" reports someone's "will": "said it would", "told X they would",
+    "announced that the federal government would"."""
     if cue.text.lower() != "would":
         return False
-    return any(t.lower_ in _REPORTING for t in doc[max(cue.start - 4, 0) : cue.start])
+    return any(t.lower_ in _REPORTING for t in doc[max(cue.start - 6, 0) : cue.start])
 
 
 def _speakers(doc: Doc, sent: Span, actors: list[Span]) -> list[Span]:

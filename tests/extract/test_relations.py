@@ -767,3 +767,19 @@ def test_the_two_ministers_are_the_last_group(nlp) -> None:
     )
     talks = only(found, "agreement", "talks")
     assert set(talks.parties) == {"state/PER", "state/CHL"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "hedged"),
+    [
+        # a "would" an announcement reports is a "will", even a few words on
+        ("Chile today announced that the federal government would be providing Peru "
+         "with financial assistance for lithium mining.", "agreed", False),
+        # a hedge further back in the same clause still scopes the event
+        ("The ministers welcomed Chile's interest in joining Peru, Bolivia and Argentina "
+         "in the Andean Lithium Mining Research initiative.", "proposed", True),
+    ],
+)  # fmt: skip
+def test_reported_futures_and_hedges_further_back(nlp, text, status, hedged) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
+    assert (relation.status, relation.hedged) == (status, hedged)
