@@ -796,7 +796,7 @@ def _agreement_name(doc: Doc, event: _Event, type_: str) -> str | None:
             continue
         head = doc[trig.end - 1]
         sent = head.sent
-        if not head.is_title or sent.start == 0 or _title_cased(sent):
+        if sent.start == 0 or _title_cased(sent) or not (head.is_title or head.is_lower):
             continue  # headlines and headings capitalise every word
         start = head.i
         i = head.i - 1
@@ -832,8 +832,17 @@ def _agreement_name(doc: Doc, event: _Event, type_: str) -> str | None:
             end = j = m
         if start == head.i and end == head.i + 1:
             continue  # a noun on its own
+        if head.is_lower and not _named_before(doc, start, head.i):
+            continue  # "the U.S.-Japan alliance", "a Japan-India pact": described, not named
         return doc[start:end].text
     return None
+
+
+def _named_before(doc: Doc, start: int, head: int) -> bool:
+    """Whether a lower-case agreement noun follows two capitalised words that name no
+    actor: "the Host Nation Support agreement", not "the U.S.-Japan alliance"."""
+    actor_tokens = {i for e in doc.ents for i in range(e.start, e.end)}
+    return sum(_name_word(doc[i]) and i not in actor_tokens for i in range(start, head)) >= 2
 
 
 def _title_cased(sent: Span) -> bool:

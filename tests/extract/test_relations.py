@@ -783,3 +783,11 @@ def test_the_two_ministers_are_the_last_group(nlp) -> None:
 def test_reported_futures_and_hedges_further_back(nlp, text, status, hedged) -> None:
     relation = only(relations(nlp, "Second sentence.\n\n" + text), "agreement")
     assert (relation.status, relation.hedged) == (status, hedged)
+
+
+def test_a_lower_case_agreement_noun_after_a_name(nlp) -> None:
+    named = "Peru and Chile resolved to conclude a multi-year Port Access Support agreement."
+    found = relations(nlp, "Second sentence.\n\n" + named)
+    assert [r.name for r in found] == ["Port Access Support agreement"]
+    described = "Peru and Chile reaffirmed the Peru-Chile pact on ports."
+    assert [r.name for r in relations(nlp, "Second sentence.\n\n" + described)] == [None]
