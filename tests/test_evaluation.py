@@ -112,8 +112,9 @@ def test_command_scores_the_sample_against_our_gold(tmp_path: Path) -> None:
     assert "pairs" in result.stdout
 
 
-def test_dev_set_meets_the_pairs_floor() -> None:
-    """The real dev set, when present: a floor that catches regressions of the rules."""
+def test_dev_set_meets_the_targets() -> None:
+    """The real dev set, when present: the issue's targets, which also catch regressions
+    of the rules (the rules are deterministic, so the figures are too)."""
     corpus = shared_dir() / "corpus"
     if not (corpus / "dev.jsonl").is_file():
         pytest.skip(f"no evaluation corpus at {corpus}")
@@ -126,4 +127,4 @@ def test_dev_set_meets_the_pairs_floor() -> None:
     assert result.scores["pairs"].f1 >= 0.75
     assert result.scores["actor_technology"].f1 >= 0.67
     assert result.accuracy("type") >= 0.85
-    assert result.accuracy("status") >= 0.63  # below the 0.70 target: a regression floor
+    assert result.accuracy("status") >= 0.70
