@@ -244,11 +244,31 @@ def relations_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Eva
                 by=frozenset(roles["by"]),
                 against=frozenset(roles["against"]),
                 tops=frozenset((row.get("tops") or "").split()),
-                evidence=row.get("evidences") or "",
+                # GROUP_CONCAT has no order: sorted, the same store content always
+                # gives the same evidence, whichever store (memory or disk) holds it
+                evidence=" | ".join(sorted((row.get("evidences") or "").split(" | "))),
                 rule=" ".join(sorted(set(rules))),
             )
         )
+    for relations in found.values():
+        # and the same order of relations, so that ties in matching break the same way
+        relations.sort(key=_order)
     return found
+
+
+def _order(relation: EvalRelation) -> tuple:
+    return (
+        relation.kind,
+        relation.type,
+        relation.status,
+        sorted(relation.parties),
+        sorted(relation.by),
+        sorted(relation.against),
+        sorted(relation.tops),
+        relation.evidence,
+        relation.negated,
+        relation.hedged,
+    )
 
 
 # -- scoring ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from entente.cli import app
 from entente.errors import InputError
-from entente.evaluation import EvalRelation, evaluate, load_gold
+from entente.evaluation import EvalRelation, evaluate, load_gold, relations_from_rows
 
 from .conftest import SAMPLES, shared_dir
 
@@ -128,3 +128,42 @@ def test_dev_set_meets_the_targets() -> None:
     assert result.scores["actor_technology"].f1 >= 0.67
     assert result.accuracy("type") >= 0.85
     assert result.accuracy("status") >= 0.70
+    # the README prints these figures: they must be the ones the code gives
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- figures:", 1)[1].split("\n\n", 1)[0]
+    cells = {
+        line.split("|")[1].split("(")[0].strip(): [c.strip("* ") for c in line.split("|")[2:5]]
+        for line in table.splitlines()
+        if line.startswith("| ") and not line.startswith("| metric")
+    }
+    scores = result.scores
+    assert cells["pairs"] == [f"{scores['pairs'].precision:.3f}", f"{scores['pairs'].recall:.3f}",
+                              f"{scores['pairs'].f1:.3f}"]  # fmt: skip
+    technology = scores["actor_technology"]
+    assert cells["actor-technology"] == [
+        f"{technology.precision:.3f}",
+        f"{technology.recall:.3f}",
+        f"{technology.f1:.3f}",
+    ]
+    assert cells["type accuracy"][2] == f"{result.accuracy('type'):.3f}"
+    assert cells["status accuracy"][2] == f"{result.accuracy('status'):.3f}"
+    hedged = scores["hedged"]
+    assert cells["hedged flag"] == [
+        f"{hedged.precision:.3f}",
+        f"{hedged.recall:.3f}",
+        f"{hedged.f1:.3f}",
+    ]
+
+
+def test_rows_in_any_order_give_the_same_relations() -> None:
+    """GROUP_CONCAT and result rows have no order: in-memory and on-disk stores of the
+    same content must score the same, ties included."""
+    rows = [
+        {"article": "a", "class": "ent:Agreement", "type": t, "status": "agreed",
+         "negated": "false", "hedged": "false", "participants": "party=IND party=JPN",
+         "tops": "", "evidences": e, "rules": "r"}
+        for t, e in (("cooperation", "the pact | they agreed"), ("talks", "met"))
+    ]  # fmt: skip
+    swapped = [dict(rows[1]), dict(rows[0], evidences="they agreed | the pact")]
+    assert relations_from_rows(rows) == relations_from_rows(swapped)
+    assert relations_from_rows(swapped)["a"][0].evidence == "the pact | they agreed"
