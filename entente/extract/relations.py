@@ -433,9 +433,15 @@ class RelationFinder:
             if (
                 future
                 and future[0].start > 0
-                and doc[future[0].start - 1].lower_ in self.agree_forms
+                and doc[future[0].start - 1].lower_ in self.agree_forms | {"decision"}
             ):
                 return "agreed"  # "agreed to restrict exports": decided, in force later
+            if (
+                hedge is None
+                and type_ in _RESTRICTION_TYPES
+                and any(f.text.lower() in ("will", "shall") for f in future)
+            ):
+                return "agreed"  # "Britain will ban Huawei from 2027": decided, in force later
             if future or hedge is not None:
                 return "proposed"  # "will sign", "to ratify", "may sign"
             return status

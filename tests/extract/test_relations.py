@@ -791,3 +791,19 @@ def test_a_lower_case_agreement_noun_after_a_name(nlp) -> None:
     assert [r.name for r in found] == ["Port Access Support agreement"]
     described = "Peru and Chile reaffirmed the Peru-Chile pact on ports."
     assert [r.name for r in relations(nlp, "Second sentence.\n\n" + described)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "hedged"),
+    [
+        # a restriction that will apply is decided
+        ("Chile will ban Huawei from its 5G network by 2027.", "agreed", False),
+        ("Chile made the decision to ban Huawei from its 5G network.", "agreed", False),
+        # one only planned or threatened is proposed
+        ("Chile plans to ban Huawei from its 5G network.", "proposed", True),
+        ("Chile threatened sanctions on Peru over lithium exports.", "proposed", True),
+    ],
+)  # fmt: skip
+def test_restrictions_ahead(nlp, text: str, status: str, hedged: bool) -> None:
+    relation = only(relations(nlp, "Second sentence.\n\n" + text), "restriction")
+    assert (relation.status, relation.hedged) == (status, hedged)
