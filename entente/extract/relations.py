@@ -181,6 +181,8 @@ class RelationFinder:
             if len(phrase) == 1
             for form in inflections(phrase[0])
         )
+        # "agreed to ban", "made the decision to ban": decided
+        self.decided_forms = self.agree_forms | {"decision"}
         # phrase matchers on the lower-cased forms: a hash lookup per token, where a
         # Matcher of word sets tested every pattern at every token (7x slower here)
         self.trigger_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -433,7 +435,7 @@ class RelationFinder:
             if (
                 future
                 and future[0].start > 0
-                and doc[future[0].start - 1].lower_ in self.agree_forms | {"decision"}
+                and doc[future[0].start - 1].lower_ in self.decided_forms
             ):
                 return "agreed"  # "agreed to restrict exports": decided, in force later
             if (
@@ -804,44 +806,51 @@ def _agreement_name(doc: Doc, event: _Event, type_: str) -> str | None:
         sent = head.sent
         if sent.start == 0 or _title_cased(sent) or not (head.is_title or head.is_lower):
             continue  # headlines and headings capitalise every word
-        start = head.i
-        i = head.i - 1
-        while i >= sent.start:
-            token = doc[i]
-            if token.lower_ in _NAME_LINKS or token.text in _NAME_LINKS:
-                i -= 1
-                continue
-            if not _name_word(token):
-                break
-            if token.i == sent.start and token.is_stop:
-                break
-            start = i
-            i -= 1
-        end = head.i + 1
-        j = end  # "of Mutual Cooperation and Security", "on the Law of the Sea"
-        while j < sent.end and doc[j].lower_ in ("of", "on", "for", "and"):
-            if doc[j].lower_ == "and" and end == head.i + 1:
-                break  # "the Treaty and ...": two names
-            k = j + 1
-            if k < sent.end and doc[k].lower_ == "the" and doc[j].lower_ != "and":
-                k += 1
-            m = k
-            while m < sent.end and (
-                _name_word(doc[m])
-                or (doc[m].text == "-" and m + 1 < sent.end and _name_word(doc[m + 1]))
-            ):
-                m += 1
-            if m < sent.end and doc[m].text == "-":
-                m -= 1  # "on E-commerce": a word cut at its hyphen is no name word
-            if m <= k:
-                break
-            end = j = m
+        start, end = _name_start(doc, sent, head.i), _name_end(doc, sent, head.i)
         if start == head.i and end == head.i + 1:
             continue  # a noun on its own
         if head.is_lower and not _named_before(doc, start, head.i):
             continue  # "the U.S.-Japan alliance", "a Japan-India pact": described, not named
         return doc[start:end].text
     return None
+
+
+def _name_start(doc: Doc, sent: Span, head: int) -> int:
+    """Where the capitalised words before an agreement noun start: "the U.S.-Japan
+    Climate Partnership", "a new Competitiveness and Resilience (CoRe) Partnership"."""
+    start = head
+    for i in range(head - 1, sent.start - 1, -1):
+        token = doc[i]
+        if token.lower_ in _NAME_LINKS:
+            continue
+        if not _name_word(token) or (i == sent.start and token.is_stop):
+            break
+        start = i
+    return start
+
+
+def _name_end(doc: Doc, sent: Span, head: int) -> int:
+    """Where the "of" phrases of capitalised words after an agreement noun end: "of
+    Mutual Cooperation and Security", "on the Law of the Sea"."""
+    end = j = head + 1
+    while j < sent.end and doc[j].lower_ in ("of", "on", "for", "and"):
+        if doc[j].lower_ == "and" and end == head + 1:
+            break  # "the Treaty and ...": two names
+        k = j + 1
+        if k < sent.end and doc[k].lower_ == "the" and doc[j].lower_ != "and":
+            k += 1
+        m = k
+        while m < sent.end and (
+            _name_word(doc[m])
+            or (doc[m].text == "-" and m + 1 < sent.end and _name_word(doc[m + 1]))
+        ):
+            m += 1
+        if m < sent.end and doc[m].text == "-":
+            m -= 1  # "on E-commerce": a word cut at its hyphen is no name word
+        if m <= k:
+            break
+        end = j = m
+    return end
 
 
 def _named_before(doc: Doc, start: int, head: int) -> bool:
@@ -887,13 +896,13 @@ def _type_and_status(doc: Doc, event: _Event) -> tuple[str, str, _Trig | None]:
     nouns = typed("noun", False)
     if nouns:
         type_ = nouns[0].trigger.type
-    elif verbs := typed("verb", False):
+    elif strong_verbs := typed("verb", False):
         # without a noun, an agreement's most explicit verb: "a joint statement signed
         # by" is signed (a restriction's first: "tells airlines not to buy ... due to
         # the ban" is a boycott)
         if event.kind == "agreement":
-            verbs = sorted(verbs, key=lambda t: -_STATUS_RANK.get(t.trigger.status, 0))
-        type_ = verbs[0].trigger.type
+            strong_verbs.sort(key=lambda t: -_STATUS_RANK.get(t.trigger.status, 0))
+        type_ = strong_verbs[0].trigger.type
     else:
         weak = typed("noun", True) or typed("verb", True)
         type_ = weak[0].trigger.type if weak else "cooperation"
