@@ -38,7 +38,7 @@ HAVE_ONTOLOGY = _fixture.HAVE_ONTOLOGY
 
 
 def _second_article() -> Extraction:
-    """A dated IND-JPN semiconductor partnership and a negated IND-CHN talk."""
+    """A dated, named IND-JPN semiconductor partnership and a negated IND-CHN talk."""
     text = (
         "India and Japan signed a semiconductor partnership. India did not hold talks with China."
     )
@@ -55,6 +55,7 @@ def _second_article() -> Extraction:
                 parties=("state/JPN", "state/IND"),
                 technologies=("semiconductors",),
                 mentions=(m1,),
+                name="India-Japan Chip Partnership",
             ),
             Relation(
                 "agreement",
@@ -313,6 +314,9 @@ def test_all_agreements(store) -> None:
     ]
     assert [r["date"] for r in rows] == ["2020-10-07", "2021-03", "2021-03"]
     assert set(rows[0]["parties"].split(", ")) == {"India", "Japan", "United States", "Australia"}
+    names = {r["type"]: r["name"] for r in rows}
+    assert names["entr:agreement-type/partnership"] == "India-Japan Chip Partnership"
+    assert names["entr:agreement-type/cooperation"] is None
 
 
 def test_all_restrictions(store) -> None:
